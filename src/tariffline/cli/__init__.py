@@ -1,0 +1,1 @@
+"""The ``tariffline`` command line (Typer + Rich): one module per group of verbs."""
