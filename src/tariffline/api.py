@@ -1,0 +1,69 @@
+"""The Python API: the same verbs as the command line, returning plain data.
+
+>>> from tariffline import api
+>>> api.duty("8703.23.01", origin="JP", date="2025-10-01", value=30000)["total_rate"]  # doctest: +SKIP
+0.15
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from tariffline.dates import parse_date
+from tariffline.engine import compute_duties
+from tariffline.engine import timeline as _timeline
+from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
+from tariffline.errors import InputError
+
+
+def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
+         quantity: float | None = None, quantity_unit: str | None = None,
+         unit_value: float | None = None, metal_value: float | None = None,
+         program: str | None = None, claim_preferences: bool = True,
+         loaded_date: str | dt.date | None = None,
+         as_known_on: str | dt.date | None = None) -> dict:
+    """Every duty layer owed on one entry, with citations, and the total (rates as fractions)."""
+    day = parse_date(date, "entry date")
+    known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
+    row = pl.DataFrame({
+        "hts": [hts], "origin": [origin], "entry_date": [day], "value": [float(value)],
+        "quantity": [quantity], "quantity_unit": [quantity_unit], "unit_value": [unit_value],
+        "metal_value": [metal_value], "program": [program],
+        "loaded_date": [parse_date(loaded_date, "loaded date") if loaded_date else None],
+    }, schema_overrides={"quantity": pl.Float64, "quantity_unit": pl.Utf8, "unit_value": pl.Float64,
+                         "metal_value": pl.Float64, "program": pl.Utf8, "loaded_date": pl.Date})
+    res = compute_duties(row, as_known_on=known, claim_preferences=claim_preferences)
+    tot = res.totals.row(0, named=True)
+    if tot["error"]:
+        raise InputError(tot["error"])
+    return {
+        "hts": tot["hts_line"], "description": tot["description"], "origin": tot["origin_iso"],
+        "date": day, "as_known_on": known, "value": float(value), "edition": tot["edition"],
+        "layers": res.layers.drop("row_id").to_dicts(),
+        "total_rate": tot["total_rate"], "total_duty": tot["total_duty"],
+        "estimated": tot["estimated"], "notes": tot["notes"], "policy_version": res.policy_version,
+    }
+
+
+def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
+             value: float = 10000.0, quantity: float | None = None,
+             metal_value: float | None = None, as_known_on: str | dt.date | None = None) -> list[dict]:
+    """Each day the duty on a good changes between ``start`` and ``end``, and what changed."""
+    return _timeline(hts, origin, parse_date(start, "start date"), parse_date(end, "end date"),
+                     value=value, quantity=quantity, metal_value=metal_value,
+                     as_known_on=parse_date(as_known_on, "as-known-on date") if as_known_on else None)
+
+
+def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
+          claim_preferences: bool = True, missing_quantity: str = "error") -> pl.DataFrame:
+    """Duties for every row of a CSV/Parquet ledger; bad rows carry an ``error``. Writes ``out`` if given."""
+    df = read_ledger(Path(ledger))
+    totals, layers = run_ledger(df, as_known_on=parse_date(as_known_on) if as_known_on else None,
+                                claim_preferences=claim_preferences, missing_quantity=missing_quantity)
+    result = summarise(totals, layers)
+    if out is not None:
+        write_atomic(result, Path(out))
+    return result

@@ -1,0 +1,126 @@
+"""`tariffline duty | timeline | batch`: the U.S. duty on goods of any origin on any date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from tariffline import api
+from tariffline.cli.output import console, pct, print_json
+from tariffline.dates import parse_date
+from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
+
+_STATUS = {"in_force": "in force", "struck_down": "struck down", "refundable": "refundable",
+           "enjoined": "enjoined", "expired": "expired", "terminated": "terminated"}
+
+
+def _money(x: float | None) -> str:
+    return "—" if x is None else f"${x:,.2f}"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("duty")
+    def duty_cmd(
+        hts: str = typer.Argument(..., help="HTS code, 8 or 10 digits (dots optional)."),
+        origin: str = typer.Option(..., "--origin", help="Country of origin: ISO-2/ISO-3, Census code or name."),
+        date: str = typer.Option(..., "--date", help="Entry date (YYYY-MM-DD)."),
+        value: Optional[float] = typer.Option(None, "--value", help="Customs value in USD (default 1,000)."),
+        quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the duty's unit."),
+        unit: Optional[str] = typer.Option(None, "--unit", help="Unit of --quantity (checked against the duty's)."),
+        unit_value: Optional[float] = typer.Option(None, "--unit-value", help="USD per unit, to estimate a quantity."),
+        metal_value: Optional[float] = typer.Option(None, "--metal-value", help="Value of steel/aluminum/copper content."),
+        program: Optional[str] = typer.Option(None, "--program", help="Special program to claim (e.g. JP), or 'none'."),
+        no_preference: bool = typer.Option(False, "--no-preference", help="Do not claim any preference."),
+        loaded: Optional[str] = typer.Option(None, "--loaded-date", help="Date loaded on the vessel (in-transit rules)."),
+        as_known_on: Optional[str] = typer.Option(None, "--as-known-on", help="Law as published by this date."),
+        json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Every duty layer on one entry: authority, Chapter 99 heading, rate, amount, citation."""
+        res = api.duty(hts, origin=origin, date=date, value=value if value is not None else 1000.0,
+                       quantity=quantity, quantity_unit=unit, unit_value=unit_value,
+                       metal_value=metal_value, program=program, claim_preferences=not no_preference,
+                       loaded_date=loaded, as_known_on=as_known_on)
+        if json_out:
+            print_json(res)
+            return
+        known = f", law as known on {res['as_known_on']}" if res["as_known_on"] else ""
+        table = Table(title=f"{res['hts']} {res['description'][:70]}\norigin {res['origin']}, "
+                            f"entered {res['date']}, customs value {_money(res['value'])}{known}")
+        for col in ("", "Authority", "Heading", "Rate", "On value", "Amount", "Legal status"):
+            table.add_column(col, overflow="fold")
+        for i, lay in enumerate(res["layers"], 1):
+            status = _STATUS.get(lay["legal_status"], lay["legal_status"])
+            if lay["confidence"] != "confirmed":
+                status += f" ({lay['confidence']})"
+            table.add_row(f"[{i}]", lay["authority"], lay["heading"] or "", pct(lay["rate"]),
+                          _money(lay["base_value"]), _money(lay["amount"]), status)
+        table.add_row("", "[bold]Total", "", f"[bold]{pct(res['total_rate'])}", "",
+                      f"[bold]{_money(res['total_duty'])}", "")
+        console.print(table)
+        for i, lay in enumerate(res["layers"], 1):
+            console.print(f"[{i}] {lay['description']}. [dim]{lay['citation']}[/]", highlight=False)
+            if lay["legal_history"]:
+                console.print(f"    [yellow]{lay['legal_history']}[/]", highlight=False)
+        for note in res["notes"]:
+            console.print(f"[yellow]note:[/] {note}", highlight=False)
+        if value is None:
+            console.print("[dim]no --value given: amounts are per $1,000 of customs value[/]")
+        console.print(f"[dim]HTS edition {res['edition']}; policy version {res['policy_version']}[/]")
+
+    @app.command("timeline")
+    def timeline_cmd(
+        hts: str = typer.Argument(..., help="HTS code."),
+        origin: str = typer.Option(..., "--origin"),
+        start: str = typer.Option(..., "--start", help="First day (YYYY-MM-DD)."),
+        end: str = typer.Option(..., "--end", help="Last day (YYYY-MM-DD)."),
+        value: float = typer.Option(10000.0, "--value"),
+        quantity: Optional[float] = typer.Option(None, "--quantity"),
+        metal_value: Optional[float] = typer.Option(None, "--metal-value"),
+        as_known_on: Optional[str] = typer.Option(None, "--as-known-on"),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Every day the duty on a good changes, with the new total and what changed."""
+        points = api.timeline(hts, origin=origin, start=start, end=end, value=value, quantity=quantity,
+                              metal_value=metal_value, as_known_on=as_known_on)
+        if json_out:
+            print_json(points)
+            return
+        table = Table(title=f"Duty on {hts} from {origin}, {start} to {end}")
+        for col in ("From", "Total rate", "What changed"):
+            table.add_column(col, overflow="fold")
+        for p in points:
+            table.add_row(str(p["date"]), pct(p["total_rate"]), "\n".join(p["changes"]))
+        console.print(table)
+
+    @app.command("batch")
+    def batch_cmd(
+        ledger: Path = typer.Argument(..., help="Ledger (.csv or .parquet): hts, origin, entry_date, value, ..."),
+        out: Path = typer.Option(..., "-o", "--out", help="Output file (.csv or .parquet)."),
+        layers_out: Optional[Path] = typer.Option(None, "--layers", help="Also write every layer to this file."),
+        as_known_on: Optional[str] = typer.Option(None, "--as-known-on"),
+        no_preference: bool = typer.Option(False, "--no-preference"),
+        estimate_missing_quantity: bool = typer.Option(
+            False, "--estimate-missing-quantity",
+            help="Count a specific duty with no quantity as 0 (flagged) instead of an error."),
+    ) -> None:
+        """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped."""
+        df = read_ledger(ledger)
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("computing duties", total=df.height)
+            totals, layers = run_ledger(
+                df, as_known_on=parse_date(as_known_on) if as_known_on else None,
+                claim_preferences=not no_preference,
+                missing_quantity="ave_estimate" if estimate_missing_quantity else "error",
+                progress=lambda n: bar.update(task, advance=n))
+        result = summarise(totals, layers)
+        write_atomic(result, out)
+        if layers_out:
+            write_atomic(layers, layers_out)
+        bad = result.filter(result["error"].is_not_null()).height
+        console.print(f"{result.height:,} rows -> {out}; {bad:,} with errors; "
+                      f"total duty {_money(result['total_duty'].sum())}")

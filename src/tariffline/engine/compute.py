@@ -1,0 +1,127 @@
+"""compute_duties: the engine's single code path, from input rows to cited layers and totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from tariffline.engine import column1 as c1
+from tariffline.engine.inputs import prepare
+from tariffline.engine.measures import evaluate, origin_expr
+from tariffline.errors import InputError
+from tariffline.policy.loader import Policy, load_policy
+
+LAYER_SCHEMA = {
+    "row_id": pl.Int64, "authority": pl.Utf8, "measure_id": pl.Utf8, "heading": pl.Utf8,
+    "description": pl.Utf8, "rate": pl.Float64, "base_value": pl.Float64, "value_base": pl.Utf8,
+    "amount": pl.Float64, "citation": pl.Utf8, "legal_status": pl.Utf8, "legal_history": pl.Utf8,
+    "confidence": pl.Utf8,
+}
+
+
+@dataclass(frozen=True)
+class DutyResult:
+    """``totals``: one row per input row; ``layers``: one row per (row, layer), in stacking order."""
+
+    totals: pl.DataFrame
+    layers: pl.DataFrame
+    policy_version: str
+    as_known_on: dt.date | None
+    editions: tuple[str, ...]
+
+
+def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
+    mask, cite = pl.lit(False), pl.lit(None, dtype=pl.Utf8)
+    for bm in policy.measures:
+        if bm.measure.rate.type != "column2":
+            continue
+        reach = origin_expr(policy, bm.measure.origins) & (pl.col("entry_date") >= bm.start)
+        if bm.end is not None:
+            reach &= pl.col("entry_date") < bm.end
+        mask = mask | reach
+        cite = pl.when(reach).then(pl.lit(f"{bm.citation}; {bm.measure.source}")).otherwise(cite)
+    return mask, cite
+
+
+def compute_duties(
+    rows: pl.DataFrame,
+    *,
+    as_known_on: dt.date | None = None,
+    claim_preferences: bool = True,
+    missing_quantity: Literal["error", "ave_estimate"] = "error",
+    policy: Policy | None = None,
+) -> DutyResult:
+    """Duties owed on each row: column 1 (MFN, Column 2 or a preference) plus Chapter 99 layers.
+
+    ``as_known_on``: answer with only the instruments published by that day (default: the law
+    as finally amended). ``missing_quantity``: what to do when a specific duty has no quantity
+    and no unit value — an error on the row, or count the specific part as 0 (flagged).
+    """
+    if missing_quantity not in ("error", "ave_estimate"):
+        raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
+    policy = (policy or load_policy()).view(as_known_on)
+    df = prepare(rows)
+    df = c1.locate_lines(df)
+    mask2, cite2 = _column2(policy)
+    df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences)
+    df, measure_layers = evaluate(df, policy)
+
+    q_problem = pl.coalesce(
+        pl.col("c1_problem"),
+        pl.when(pl.col("_uses_mfn_ave")).then(pl.col("_gen_prob")).otherwise(None))
+    quantity_is_error = missing_quantity == "error"
+    df = df.with_columns(
+        pl.coalesce(pl.col("error"), pl.col("_claim_error"),
+                    q_problem if quantity_is_error else pl.lit(None, dtype=pl.Utf8)).alias("error"),
+        (pl.col("c1_estimated").fill_null(False) | (pl.col("_uses_mfn_ave") & pl.col("_gen_est").fill_null(False))
+         | (q_problem.is_not_null() if not quantity_is_error else pl.lit(False))).alias("estimated"),
+    )
+    ok = pl.col("error").is_null()
+    notes = pl.concat_list(
+        pl.col("_note_edition"), pl.col("_note_line"),
+        pl.when(q_problem.is_not_null() & pl.lit(not quantity_is_error))
+          .then(pl.lit("specific duty counted as 0: ") + q_problem).otherwise(None),
+        pl.when(pl.col("_metal_assumed"))
+          .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)"))
+          .otherwise(None),
+    ).list.drop_nulls()
+    df = df.with_columns(
+        pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
+        notes.alias("notes"),
+    ).with_columns(
+        (pl.col("total_duty") / pl.col("value")).alias("total_rate"),
+    )
+    col1_layer = df.filter(ok).select(
+        pl.col("row_id").cast(pl.Int64),
+        pl.col("c1_authority").alias("authority"),
+        (pl.lit("column1:") + pl.col("c1_authority").str.to_lowercase().str.replace_all(" ", "_")).alias("measure_id"),
+        pl.col("hts_dotted").alias("heading"),
+        pl.col("c1_rate_text").alias("description"),
+        (pl.col("c1_amount") / pl.col("value")).alias("rate"),
+        pl.col("value").alias("base_value"),
+        pl.lit("full").alias("value_base"),
+        pl.col("c1_amount").alias("amount"),
+        pl.col("c1_citation").alias("citation"),
+        pl.lit("in_force").alias("legal_status"),
+        pl.lit("").alias("legal_history"),
+        pl.col("c1_confidence").alias("confidence"),
+    )
+    ok_ids = df.filter(ok).select(pl.col("row_id").cast(pl.Int64))
+    parts = [col1_layer] + [
+        f.with_columns(pl.col("row_id").cast(pl.Int64)).join(ok_ids, on="row_id", how="semi")
+        for f in measure_layers
+    ]
+    layers = pl.concat([p.cast(LAYER_SCHEMA) for p in parts], how="vertical")
+    layers = (layers.with_columns(pl.col("measure_id").str.starts_with("column1:").not_().cast(pl.Int8).alias("_o"))
+              .with_row_index("_i").sort(["row_id", "_o", "_i"]).drop("_o", "_i"))
+    keep = [c for c in rows.columns if c != "row_id"]
+    totals = df.select(
+        "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
+        pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
+        "estimated", "error", "notes",
+    )
+    return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
+                      as_known_on=as_known_on, editions=tuple(c1._tables()[0]["edition"].to_list()))

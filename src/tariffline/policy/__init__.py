@@ -1,0 +1,1 @@
+"""Policy as data: the schema, loader and product scopes of the rule files in ``tariffline/rules``."""

@@ -1,0 +1,186 @@
+"""The validated shape of a policy rule file (see docs/policy-format.md).
+
+Every model forbids unknown keys, so a misspelt field fails at load instead of being ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Confidence = Literal["confirmed", "likely", "uncertain"]
+AUTHORITIES = (
+    "MFN", "Column 2", "preference", "Section 232", "IEEPA", "Section 122", "Section 301",
+    "Section 201",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_HEADING = re.compile(r"^\d{4}\.\d{2}\.\d{2}$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def normalize_prefix(text: str) -> str:
+    """'7208.10' -> '720810'; a prefix has 2, 4, 6, 8 or 10 digits."""
+    digits = re.sub(r"[.\s]", "", str(text))
+    if not digits.isdigit() or len(digits) not in (2, 4, 6, 8, 10):
+        raise ValueError(f"HTS prefix {text!r} must be 2, 4, 6, 8 or 10 digits (dots allowed)")
+    return digits
+
+
+class StatusEntry(_Model):
+    from_: dt.date = Field(alias="from")
+    status: Literal["in_force", "struck_down", "refundable", "enjoined", "expired", "terminated"]
+    citation: str
+    note: str = ""
+    authority: str | None = None  # only measures of this authority (an instrument may use several)
+
+
+class ListRef(_Model):
+    dataset: str
+    column: str | None = None
+    where: dict[str, str | list[str]] = Field(default_factory=dict)
+    note: str = ""
+
+
+class ProductSet(_Model):
+    prefixes: list[str] = Field(default_factory=list)
+    lists: list[ListRef] = Field(default_factory=list)
+
+    @field_validator("prefixes")
+    @classmethod
+    def _prefixes(cls, v: list[str]) -> list[str]:
+        return [normalize_prefix(p) for p in v]
+
+
+class Products(_Model):
+    include: ProductSet | None = None  # None: every good
+    exclude: ProductSet = Field(default_factory=ProductSet)
+
+
+class Rate(_Model):
+    type: Literal["additional", "inclusive", "capped", "exempt", "column2"]
+    value: float | None = None
+    target: float | None = None
+    cap: float | None = None
+    reference: Literal["column1_general", "column1_applied"] = "column1_general"
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Rate":
+        need = {"additional": ("value",), "inclusive": ("target",), "capped": ("value", "cap"),
+                "exempt": (), "column2": ()}[self.type]
+        for name in need:
+            val = getattr(self, name)
+            if val is None:
+                raise ValueError(f"rate type {self.type!r} needs {name!r}")
+            if not 0 <= val <= 10:
+                raise ValueError(f"rate {name}={val} is not a fraction between 0 and 10 (25% = 0.25)")
+        return self
+
+
+class InTransit(_Model):
+    loaded_before: dt.date
+    entered_before: dt.date
+
+
+class Measure(_Model):
+    id: str
+    heading: str | None = None
+    heading_when_no_duty: str | None = None  # inclusive/capped rules: heading reported when the
+    # reference rate already reaches the target, so no additional duty is owed (e.g. 9903.02.72)
+    description: str
+    authority: str | None = None  # default: the instrument's
+    start: dt.date
+    end: dt.date | None = None  # first day not covered
+    end_published: dt.date | None = None
+    origins: list[str] = Field(min_length=1)
+    exclude_origins: list[str] = Field(default_factory=list)
+    products: Products = Field(default_factory=Products)
+    rate: Rate
+    value_base: Literal["full", "metal_content"] = "full"
+    excluded_by: list[str] = Field(default_factory=list)
+    in_transit: InTransit | None = None
+    confidence: Confidence | None = None
+    source: str
+    notes: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"id {v!r} must be lower-case letters, digits and underscores")
+        return v
+
+    @field_validator("heading", "heading_when_no_duty")
+    @classmethod
+    def _heading(cls, v: str | None) -> str | None:
+        if v is not None and not _HEADING.match(v):
+            raise ValueError(f"heading {v!r} is not of the form 9903.01.25")
+        return v
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Measure":
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+
+class Instrument(_Model):
+    id: str
+    title: str
+    authority: str
+    instrument: str
+    citation: str
+    signed: dt.date | None = None
+    published: dt.date
+    sources: list[str] = Field(min_length=1)
+    confidence: Confidence
+    notes: str = ""
+    legal_status: list[StatusEntry] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"id {v!r} must be lower-case letters, digits and underscores")
+        return v
+
+    @field_validator("authority")
+    @classmethod
+    def _authority(cls, v: str) -> str:
+        if v not in AUTHORITIES:
+            raise ValueError(f"authority {v!r} is not one of {', '.join(AUTHORITIES)}")
+        return v
+
+
+class Program(_Model):
+    id: str
+    authority: str  # the name layers report, e.g. "USJTA"
+    indicator: str  # the Special-column code, e.g. "JP"
+    title: str
+    origins: list[str] = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    citation: str
+    published: dt.date
+    confidence: Confidence
+    notes: str = ""
+
+
+class GroupMember(_Model):
+    code: str
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None  # first day no longer a member
+    source: str = ""
+
+
+class Group(_Model):
+    name: str
+    title: str
+    citation: str
+    members: list[GroupMember]
