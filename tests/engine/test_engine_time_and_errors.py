@@ -194,3 +194,26 @@ def test_policy_prefix_typo(tmp_path):
         "    rate: {type: additional, value: 0.1}\n    source: s\n")
     with pytest.raises(PolicyError, match=r"r.yaml:14: .*72081"):
         load_policy(tmp_path)
+
+
+def test_edition_gap_is_flagged():
+    # between 2025 Basic (to 27 Jan 2025) and 2026 Rev 4 (from 24 Feb 2026) no edition is on hand
+    notes = api.duty("8703.23.01", origin="JP", date="2025-06-01", value=1000)["notes"]
+    assert any("not on hand" in n for n in notes)
+    assert api.duty("8703.23.01", origin="JP", date="2025-01-10", value=1000)["notes"] == []
+
+
+def test_reference_rate_is_not_silently_zero():
+    # 0201.30.80 Special for AU reads "See 9822.04.01-9822.04.03 (AU)": not claimable as a number,
+    # so an Australian good pays the General rate, never a silent zero
+    res = api.duty("0201.30.80", origin="AU", date="2024-06-01", value=1000)
+    assert res["total_rate"] == pytest.approx(0.264)
+
+
+def test_rows_keep_input_order():
+    rows = pl.DataFrame({"hts": ["9503.00.00", "8703.23.01", "bad", "7208.51.00"] * 50,
+                         "origin": ["JP", "DE", "JP", "KR"] * 50,
+                         "entry_date": [dt.date(2025, 10, 1)] * 200, "value": [1.0] * 200})
+    res = compute_duties(rows)
+    assert res.totals["row_id"].to_list() == list(range(200))
+    assert res.totals["hts"].to_list() == rows["hts"].to_list()

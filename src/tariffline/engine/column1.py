@@ -19,7 +19,8 @@ from tariffline.hts.editions import editions
 from tariffline.hts.loader import load_edition
 from tariffline.policy.loader import Policy
 
-_RATE_COLS = ("adv", "specific", "specific_unit", "specific2", "specific2_unit", "kind", "parse_error")
+_RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
+              "approx", "parse_error")
 
 
 @functools.lru_cache(maxsize=2)
@@ -29,6 +30,7 @@ def _tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     cal = pl.DataFrame({
         "edition": [e.name for e in infos],
         "effective_from": [e.effective_from for e in infos],
+        "effective_to": [e.effective_to for e in infos],
         "edition_label": [e.edition for e in infos],
     }).sort("effective_from")
     lines, specials = [], []
@@ -52,7 +54,7 @@ def _tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 
 
 def edition_expr(cal: pl.DataFrame) -> pl.Expr:
-    """The edition in force on ``entry_date`` (the earliest one for dates before all of them)."""
+    """The latest edition on hand that started on or before ``entry_date`` (else the earliest)."""
     names, starts = cal["edition"].to_list(), cal["effective_from"].to_list()
     expr = pl.lit(names[0])
     for name, start in zip(names[1:], starts[1:]):
@@ -75,10 +77,10 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
              .group_by("edition", "_k8").agg(pl.col("hts").min().alias("_child")))
     latest = (lines_all.join(cal.select("edition", "effective_from"), on="edition")
               .sort("effective_from").group_by("hts").agg(pl.col("edition").last().alias("_alt")))
-    df = (df.join(exact, left_on=["edition", "hts10"], right_on=["edition", "hts"], how="left")
-            .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left")
-            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left")
-            .join(latest, left_on="hts10", right_on="hts", how="left"))
+    df = (df.join(exact, left_on=["edition", "hts10"], right_on=["edition", "hts"], how="left", maintain_order="left")
+            .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left", maintain_order="left")
+            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left")
+            .join(latest, left_on="hts10", right_on="hts", how="left", maintain_order="left"))
     df = df.with_columns(
         pl.when(pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()).then(pl.col("edition"))
         .otherwise(pl.col("_alt")).alias("line_edition"),
@@ -88,10 +90,17 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
         .otherwise(None).alias("line_hts"),
     )
+    ends = dict(zip(cal["edition"], cal["effective_to"]))
+    labels = dict(zip(cal["edition"], cal["edition_label"]))
+    ed_end = pl.col("edition").replace_strict(ends, default=None, return_dtype=pl.Date)
+    ed_label = pl.col("edition").replace_strict(labels, default="?", return_dtype=pl.Utf8)
     notes = (
         pl.when(pl.col("entry_date") < first_start).then(
             pl.lit(f"MFN rates from the earliest HTS edition on hand ({cal['edition_label'][0]}); "
                    "rates of the edition in force on the date may differ"))
+        .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end)).then(
+            pl.lit("the HTS edition in force on the date is not on hand; MFN rates from ") + ed_label
+            + pl.lit(" (the latest earlier edition)"))
         .otherwise(None).alias("_note_edition"),
         pl.when(~pl.col("_exact").fill_null(False) & pl.col("_eight").fill_null(False)
                 & (pl.col("hts10").str.len_chars() == 10)).then(
@@ -102,8 +111,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None).alias("_note_line"),
     )
     df = df.with_columns(*notes).join(
-        lines_all, left_on=["line_edition", "line_hts"], right_on=["edition", "hts"], how="left")
-    labels = dict(zip(cal["edition"], cal["edition_label"]))
+        lines_all, left_on=["line_edition", "line_hts"], right_on=["edition", "hts"], how="left", maintain_order="left")
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
@@ -114,11 +122,23 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _duty(prefix: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """(amount, estimated, problem) of the expression with column prefix ``prefix``."""
+    """(amount, estimated, problem) of the expression with column prefix ``prefix``.
+
+    A percentage on part of the value (e.g. a watch case) is charged on the whole value, an
+    upper bound flagged as an estimate; so are approximate forms (sugar polarity scales...).
+    A rate that only refers elsewhere ("See 9822.04.01") is a problem: it is not computed.
+    """
     adv = pl.col(f"{prefix}_adv").fill_null(0.0) * pl.col("value")
+    partial = pl.col(f"{prefix}_adv_partial").fill_null(0.0) * pl.col("value")
     d1, e1, p1 = specific_part(f"{prefix}_specific", f"{prefix}_specific_unit")
     d2, e2, p2 = specific_part(f"{prefix}_specific2", f"{prefix}_specific2_unit")
-    return adv + d1 + d2, e1 | e2, pl.coalesce(p1, p2)
+    estimated = e1 | e2 | pl.col(f"{prefix}_approx").fill_null(False) | pl.col(f"{prefix}_adv_partial").is_not_null()
+    kind = pl.col(f"{prefix}_kind")
+    reference = (pl.when(kind.is_null() | kind.is_in(["reference", "text"]))
+                 .then(pl.lit("the rate of this line is not a computable duty (a reference or text), "
+                              "see the HTS line; not computed"))
+                 .otherwise(None))
+    return adv + partial + d1 + d2, estimated, pl.coalesce(reference, p1, p2)
 
 
 def _program_table(policy: Policy) -> pl.DataFrame:
@@ -171,7 +191,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         pref = pl.DataFrame(schema={"row_id": df.schema["row_id"], "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
                                     "p_confidence": pl.Utf8, "p_title": pl.Utf8})
-    df = df.join(pref, on="row_id", how="left")
+    df = df.join(pref, on="row_id", how="left", maintain_order="left")
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
                        & pl.col("p_program").is_null())

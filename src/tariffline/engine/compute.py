@@ -94,7 +94,7 @@ def compute_duties(
     ).with_columns(
         (pl.col("total_duty") / pl.col("value")).alias("total_rate"),
     )
-    col1_layer = df.filter(ok).select(
+    col1_layer = df.lazy().filter(ok).select(
         pl.col("row_id").cast(pl.Int64),
         pl.col("c1_authority").alias("authority"),
         (pl.lit("column1:") + pl.col("c1_authority").str.to_lowercase().str.replace_all(" ", "_")).alias("measure_id"),
@@ -109,14 +109,14 @@ def compute_duties(
         pl.lit("").alias("legal_history"),
         pl.col("c1_confidence").alias("confidence"),
     )
-    ok_ids = df.filter(ok).select(pl.col("row_id").cast(pl.Int64))
-    parts = [col1_layer] + [
-        f.with_columns(pl.col("row_id").cast(pl.Int64)).join(ok_ids, on="row_id", how="semi")
+    ok_ids = df.lazy().filter(ok).select(pl.col("row_id").cast(pl.Int64))
+    parts = [col1_layer.cast(LAYER_SCHEMA)] + [
+        f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(ok_ids, on="row_id", how="semi")
         for f in measure_layers
     ]
-    layers = pl.concat([p.cast(LAYER_SCHEMA) for p in parts], how="vertical")
-    layers = (layers.with_columns(pl.col("measure_id").str.starts_with("column1:").not_().cast(pl.Int8).alias("_o"))
-              .with_row_index("_i").sort(["row_id", "_o", "_i"]).drop("_o", "_i"))
+    # stacking order: column 1 first, then the measures in evaluation order
+    layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
+              .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect())
     keep = [c for c in rows.columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),

@@ -62,7 +62,7 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("hts").str.replace_all(r"[.\s]", "").alias("hts10"),
     )
     origins = _origin_table(df.get_column("origin").unique().to_list())
-    df = df.join(origins, on="origin", how="left", nulls_equal=True)
+    df = df.join(origins, on="origin", how="left", nulls_equal=True, maintain_order="left")
     hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
     error = (
         pl.when(pl.col("hts").is_null()).then(pl.lit("HTS code is missing"))

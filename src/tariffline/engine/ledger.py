@@ -83,7 +83,7 @@ def run_ledger(df: pl.DataFrame, *, chunk_rows: int = 200_000, as_known_on: dt.d
         res = compute_duties(typed, as_known_on=as_known_on, claim_preferences=claim_preferences,
                              missing_quantity=missing_quantity)
         bad = _cell_errors(raw)
-        t = res.totals.join(bad, on="row_id", how="left").with_columns(
+        t = res.totals.join(bad, on="row_id", how="left", maintain_order="left").with_columns(
             pl.coalesce("_cell_error", "error").alias("error")).drop("_cell_error")
         t = t.with_columns(pl.when(pl.col("error").is_null()).then(pl.col("total_duty")).alias("total_duty"),
                            pl.when(pl.col("error").is_null()).then(pl.col("total_rate")).alias("total_rate"))
@@ -121,7 +121,7 @@ def summarise(totals: pl.DataFrame, layers: pl.DataFrame) -> pl.DataFrame:
         heads = layers.group_by("row_id", maintain_order=True).agg(
             pl.col("heading").drop_nulls().str.join(";").alias("headings"))
         totals = (totals.with_columns(pl.col("row_id").cast(pl.Int64))
-                  .join(by_auth, on="row_id", how="left").join(heads, on="row_id", how="left"))
+                  .join(by_auth, on="row_id", how="left", maintain_order="left").join(heads, on="row_id", how="left", maintain_order="left"))
     return totals.with_columns(pl.col("notes").list.join(" | ")).sort("row_id")
 
 

@@ -9,6 +9,8 @@ draw on one pool, so the same metal value is never charged twice.
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from tariffline.policy.loader import ALL, BoundMeasure, Policy
@@ -18,8 +20,14 @@ from tariffline.policy.products import Prefixes, resolve
 def prefix_expr(prefixes: Prefixes, col: str = "hts10") -> pl.Expr:
     expr = pl.lit(False)
     for length, codes in sorted(prefixes.items()):
-        expr = expr | pl.col(col).str.slice(0, length).is_in(sorted(codes))
+        expr = expr | pl.col(col).str.slice(0, length).is_in(_series(codes))
     return expr
+
+
+@functools.lru_cache(maxsize=1024)
+def _series(codes: frozenset[str]) -> pl.Series:
+    """The codes as a one-element list Series, built once per product set."""
+    return pl.Series(sorted(codes), dtype=pl.Utf8).implode()
 
 
 def product_masks(hts: pl.Series, measures: list[BoundMeasure]) -> pl.DataFrame:
@@ -100,65 +108,77 @@ def legal_note(policy: Policy, bm: BoundMeasure) -> tuple[str, str]:
     return entries[-1].status, text
 
 
-def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, layer frames)."""
+def _layer(df: pl.DataFrame, policy: Policy, bm: BoundMeasure) -> pl.LazyFrame:
+    """The layer rows of one measure from the evaluated frame (``_b_<id>`` set where it applies)."""
+    m = bm.measure
+    status, history = legal_note(policy, bm)
+    rate = pl.col(f"_r_{m.id}") if f"_r_{m.id}" in df.columns else rate_expr(bm)
+    return df.lazy().filter(pl.col(f"_b_{m.id}").is_not_null()).select(
+        "row_id",
+        pl.lit(bm.authority).alias("authority"),
+        pl.lit(m.id).alias("measure_id"),
+        (pl.when(rate <= 0).then(pl.lit(m.heading_when_no_duty or m.heading, dtype=pl.Utf8))
+         .otherwise(pl.lit(m.heading, dtype=pl.Utf8))).alias("heading"),
+        pl.lit(m.description).alias("description"),
+        rate.cast(pl.Float64).alias("rate"),
+        pl.col(f"_b_{m.id}").alias("base_value"),
+        pl.lit(m.value_base).alias("value_base"),
+        (rate * pl.col(f"_b_{m.id}")).alias("amount"),
+        pl.lit(f"{bm.citation}; {m.source}").alias("citation"),
+        pl.lit(status).alias("legal_status"),
+        pl.lit(history).alias("legal_history"),
+        pl.lit(bm.confidence).alias("confidence"),
+    )
+
+
+def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
+    """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
+
+    The measures are chained in one lazy query (collected once); ``_b_<id>`` holds the value a
+    measure is charged on where it applies (null elsewhere), ``_r_<id>`` its per-row rate when
+    the rate depends on the row (inclusive and capped rules).
+    """
     measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
-    needed = {dep for bm in measures for dep in bm.measure.excluded_by}
     # products are matched on the line found in the edition (an 8-digit code printed only as a
     # 10-digit line matches 10-digit list entries)
     df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"))
     masks = product_masks(df.get_column("_match_hts"), measures).rename({"hts10": "_match_hts"})
-    df = df.join(masks, on="_match_hts", how="left")
-    df = df.with_columns(pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),
-                         pl.lit(False).alias("_metal_assumed"), pl.lit(0.0).alias("_metal_used"),
-                         pl.coalesce(pl.col("metal_value"), pl.col("value")).alias("_metal"))
-    layers = []
+    lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
+        pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),
+        pl.lit(False).alias("_metal_assumed"), pl.lit(0.0).alias("_metal_used"),
+        pl.coalesce(pl.col("metal_value"), pl.col("value")).alias("_metal"))
+    metal_based = {bm.id: bm.measure.value_base == "metal_content" for bm in measures}
     for bm in measures:
         m = bm.measure
-        deps = [f"_cov_{d}" for d in m.excluded_by if f"_cov_{d}" in df.columns]
-        cover = pl.max_horizontal(deps) if deps else pl.lit(0, dtype=pl.Int8)
+        # what the measures excluding this one already cover: 2 = full value, 1 = metal content
+        covers = [pl.when(pl.col(f"_b_{d}").is_not_null()).then(1 if metal_based[d] else 2).otherwise(0)
+                  for d in m.excluded_by if d in metal_based]
+        cover = pl.max_horizontal(covers) if covers else pl.lit(0)
         if m.value_base == "full":
             base = (pl.when(cover == 2).then(0.0)
                     .when(cover == 1).then(pl.col("value") - pl.col("_metal"))
                     .otherwise(pl.col("value")))
         else:
             base = pl.when(cover >= 1).then(0.0).otherwise(pl.col("_metal") - pl.col("_metal_used"))
-        applies = reach_expr(policy, bm) & (base > 0)
+        charged = pl.when(reach_expr(policy, bm) & (base > 0)).then(base).otherwise(None)
+        lf = lf.with_columns(charged.alias(f"_b_{m.id}"))
+        b = pl.col(f"_b_{m.id}")
         rate = rate_expr(bm)
-        df = df.with_columns(applies.alias("_applies"), base.alias("_base"), rate.alias("_rate"))
-        metal_based = m.value_base == "metal_content"
-        df = df.with_columns(
-            (pl.col("_extra") + pl.when(pl.col("_applies")).then(pl.col("_rate") * pl.col("_base"))
-             .otherwise(0.0)).alias("_extra"),
-            (pl.col("_uses_mfn_ave") | (pl.col("_applies") & (m.rate.type in ("inclusive", "capped"))))
-            .alias("_uses_mfn_ave"),
-            (pl.col("_metal_assumed") | (pl.col("_applies") & metal_based & pl.col("metal_value").is_null()))
-            .alias("_metal_assumed"),
-            (pl.col("_metal_used") + pl.when(pl.col("_applies") & metal_based).then(pl.col("_base")).otherwise(0.0))
-            .alias("_metal_used"),
-        )
-        if m.id in needed:
-            code = 1 if metal_based else 2
-            df = df.with_columns(pl.when(pl.col("_applies")).then(pl.lit(code, dtype=pl.Int8))
-                                 .otherwise(pl.lit(0, dtype=pl.Int8)).alias(f"_cov_{m.id}"))
-        status, history = legal_note(policy, bm)
-        layers.append(
-            df.filter(pl.col("_applies")).select(
-                "row_id",
-                pl.lit(bm.authority).alias("authority"),
-                pl.lit(m.id).alias("measure_id"),
-                (pl.when(pl.col("_rate") <= 0).then(pl.lit(m.heading_when_no_duty or m.heading, dtype=pl.Utf8))
-                 .otherwise(pl.lit(m.heading, dtype=pl.Utf8))).alias("heading"),
-                pl.lit(m.description).alias("description"),
-                pl.col("_rate").alias("rate"),
-                pl.col("_base").alias("base_value"),
-                pl.lit(m.value_base).alias("value_base"),
-                (pl.col("_rate") * pl.col("_base")).alias("amount"),
-                pl.lit(f"{bm.citation}; {m.source}").alias("citation"),
-                pl.lit(status).alias("legal_status"),
-                pl.lit(history).alias("legal_history"),
-                pl.lit(bm.confidence).alias("confidence"),
-            ))
-    drop = [c for c in df.columns if c.startswith(("_p_", "_cov_"))] + [
-        "_applies", "_base", "_rate", "_metal", "_metal_used", "_match_hts"]
-    return df.drop(drop), layers
+        if m.rate.type in ("inclusive", "capped"):
+            lf = lf.with_columns(rate.alias(f"_r_{m.id}"))
+            rate = pl.col(f"_r_{m.id}")
+        updates = [(pl.col("_extra") + (rate * b).fill_null(0.0)).alias("_extra")]
+        if m.rate.type in ("inclusive", "capped"):
+            updates.append((pl.col("_uses_mfn_ave") | b.is_not_null()).alias("_uses_mfn_ave"))
+        if metal_based[m.id]:
+            updates += [
+                (pl.col("_metal_assumed") | (b.is_not_null() & pl.col("metal_value").is_null()))
+                .alias("_metal_assumed"),
+                (pl.col("_metal_used") + b.fill_null(0.0)).alias("_metal_used"),
+            ]
+        lf = lf.with_columns(updates)
+    df = lf.collect()
+    layers = [_layer(df, policy, bm) for bm in measures]
+    drop = [c for c in df.columns if c.startswith(("_p_", "_b_", "_r_"))] + [
+        "_metal", "_metal_used", "_match_hts"]
+    return df.select(pl.exclude(drop)), layers

@@ -52,7 +52,7 @@ HTS_2025_BASIC = register(Dataset(
     meta={
         "edition": "2025 HTS Basic Edition", "release": "2025HTSBasic",
         "effective_from": dt.date(2025, 1, 1), "effective_to": dt.date(2025, 1, 27),
-        "source": "Basic edition in force from 1 Jan 2025; superseded by 2025 Revision 1 on "
+        "dates_source": "Basic edition in force from 1 Jan 2025; superseded by 2025 Revision 1 on "
                   f"27 Jan 2025 per {_YALE_DATES}, row rev_1",
         "confidence": "likely",
     },
@@ -70,7 +70,7 @@ HTS_2026_REV4 = register(Dataset(
     meta={
         "edition": "2026 HTS Revision 4", "release": "2026HTSRev4",
         "effective_from": dt.date(2026, 2, 24), "effective_to": dt.date(2026, 4, 6),
-        "source": f"{_YALE_DATES}, rows 2026_rev_4 (2026-02-24) and 2026_rev_5 (2026-04-06); "
+        "dates_source": f"{_YALE_DATES}, rows 2026_rev_4 (2026-02-24) and 2026_rev_5 (2026-04-06); "
                   "2026-02-24 is the start of the Section 122 surcharge (heading 9903.03.01, "
                   "Proclamation 11012) that Rev 4 carries. The USITC archive lists the Rev 4 "
                   "release as 02/25/2026 and Rev 5 as 04/08/2026 (publication dates).",
@@ -122,7 +122,7 @@ def _from_dataset(ds: Dataset) -> EditionInfo:
     m = ds.meta
     return EditionInfo(name=ds.name, edition=m["edition"], release=m.get("release"),
                        effective_from=m["effective_from"], effective_to=m.get("effective_to"),
-                       source=m["source"], confidence=m.get("confidence", "likely"), dataset=ds.name)
+                       source=m["dates_source"], confidence=m.get("confidence", "likely"), dataset=ds.name)
 
 
 def add_edition(path: str | Path, *, edition: str, effective_from: dt.date,

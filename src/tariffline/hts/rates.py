@@ -87,20 +87,6 @@ class RateExpr:
     def specifics(self) -> tuple[Component, ...]:
         return tuple(c for c in self.components if c.kind == "specific")
 
-    def render(self) -> str:
-        """Canonical text of the expression (parses back to the same structure)."""
-        if self.kind == "free":
-            return "Free" + (f", {self.condition}" if self.condition else "")
-        if self.kind in ("reference", "text"):
-            return clean_text(self.text)
-        if self.kind == "base_plus":
-            head = "The duty provided in the applicable subheading"
-            for c in self.components:
-                sign = "minus" if c.rate < 0 else "+"
-                head += f" {sign} " + _render_component(Component(c.kind, abs(c.rate), c.unit, c.basis))
-            return head
-        return " + ".join(_render_component(c) for c in self.components)
-
 
 # ---------------------------------------------------------------------------------------------
 # rendering
@@ -112,6 +98,11 @@ _QUALIFIER_TEXT = {
     "immediate_containers": "of immediate containers", "over_7": "over 7",
 }
 _UNIT_TEXT = {"No.": " each", "kg_clean": "/clean kg", "thousand": "/1000", "line_gross": "/line/gross"}
+
+
+def render_components(components: tuple[Component, ...] | list[Component]) -> str:
+    """Canonical HTS-style text of rate parts ("$1.035/kg + 2.4%"); parses back to the same parts."""
+    return " + ".join(_render_component(c) for c in components)
 
 
 def _fmt(x: float) -> str:
@@ -145,8 +136,9 @@ class _Unparsed(Exception):
 
 
 _NUM = r"\d+(?:\.\d+)?"
-_TYPOS = (("internal- revenue", "internal-revenue"), ("drained weght", "drained weight"), ("thebattery", "the battery"), ("m2of ", "m2 of "),
-          ("oralterations", "or alterations"), (" inthe ", " in the "))
+_TYPOS = (("internal- revenue", "internal-revenue"), ("drained weght", "drained weight"),
+          ("thebattery", "the battery"), ("m2of ", "m2 of "), ("oralterations", "or alterations"),
+          (" inthe ", " in the "))
 _FULL_VALUE = {"entire set", "full value of the imported article", "value", "full value"}
 _WATCH_CAP = re.compile(r",? but if consisting in part of a plate or a set of plates the total duty "
                         r"shall not exceed the duty for the complete movement$", re.I)
@@ -251,7 +243,7 @@ def _absence(raw: str, t: str) -> RateExpr | None:
 
 
 def _duty_upon(raw: str, t: str) -> RateExpr | None:
-    m = re.fullmatch(r"a duty upon the (?P<basis>.+?)(?: \((?P<ref>see [^)]+)\))?", t, re.I)
+    m = re.fullmatch(r"a duty upon the (?P<basis>.+?)(?: \(see (?P<ref>[^)]+)\))?", t, re.I)
     if m:
         basis = m.group("basis")
         return RateExpr(raw, "base_plus", basis=basis, reference=m.group("ref"), approx=True,
@@ -422,9 +414,9 @@ def ad_valorem_equivalent(
 ) -> tuple[float, bool]:
     """Duty / value for ``expr`` on goods worth ``value`` (USD); returns (rate, estimated).
 
-    A specific part needs the quantity in its unit: ``quantity`` in ``unit`` (converted where
-    the dimension matches: doz. -> No., g -> kg), or a mapping unit -> quantity for expressions
-    with parts in different units. Without a quantity, ``unit_value`` (value per ``unit``, or per
+    A specific part needs the quantity in its unit: ``quantity`` in ``unit`` (default: the
+    duty's own unit; converted where the dimension matches: doz. -> No., g -> kg), or a
+    mapping unit -> quantity for expressions with parts in different units. Without a quantity, ``unit_value`` (value per ``unit``, or per
     the duty's unit) gives quantity = value / unit_value and the result is an estimate.
     ``base_plus`` needs ``base_rate`` (the ad valorem equivalent of the applicable subheading).
     Parts on part of the value, polarity scales and caps are taken at their upper bound and

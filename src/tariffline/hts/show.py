@@ -28,6 +28,24 @@ def _program_name(code: str) -> str:
     return INDICATORS.get(code, "unknown indicator")
 
 
+def parse(text: str, special: bool | None = None) -> dict:
+    """A rate text parsed: ``parsed`` (one rate) or ``groups`` (Special-column program groups).
+
+    ``special=None`` treats the text as a Special-column text when it lists program indicators.
+    """
+    sp = parse_special(text)
+    if special is None:
+        special = any(p != ALL_PROGRAMS for g in sp.rates for p in g.programs)
+    out: dict = {"text": text}
+    if special:
+        out["groups"] = [{"programs": [{"code": p, "program": _program_name(p)} for p in g.programs],
+                          "rate": expr_dict(g.expr)} for g in sp.rates]
+        out["parse_error"] = sp.error
+    else:
+        out["parsed"] = expr_dict(parse_rate(text))
+    return out
+
+
 def _rate(line: dict, column: str) -> dict:
     text = line[f"eff_{column}_text"]
     origin = line[f"{column}_from"]
@@ -36,16 +54,7 @@ def _rate(line: dict, column: str) -> dict:
         "own": bool(line[f"{column}_text"]),
         "inherited_from": dotted(origin) if origin and origin != line["hts"] else None,
     }
-    if not text:
-        return out
-    if column == "special":
-        sp = parse_special(text)
-        out["groups"] = [{"programs": [{"code": p, "program": _program_name(p)} for p in g.programs],
-                          "rate": expr_dict(g.expr)} for g in sp.rates]
-        out["parse_error"] = sp.error
-    else:
-        out["parsed"] = expr_dict(parse_rate(text))
-    return out
+    return out | parse(text, special=column == "special") if text else out
 
 
 def show(hts: str, edition: str | Path | HtsEdition | None = None) -> dict:
