@@ -53,6 +53,7 @@ def compute_duties(
     claim_preferences: bool = True,
     missing_quantity: Literal["error", "ave_estimate"] = "error",
     policy: Policy | None = None,
+    chunk_rows: int = 250_000,
 ) -> DutyResult:
     """Duties owed on each row: column 1 (MFN, Column 2 or a preference) plus Chapter 99 layers.
 
@@ -64,6 +65,17 @@ def compute_duties(
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
     policy = (policy or load_policy()).view(as_known_on)
     df = prepare(rows)
+    if df.height > chunk_rows:  # bound memory: the measure chain is wide
+        parts = [_compute(df.slice(i, chunk_rows), rows.columns, policy, claim_preferences, missing_quantity)
+                 for i in range(0, df.height, chunk_rows)]
+        return DutyResult(totals=pl.concat([p.totals for p in parts]), layers=pl.concat([p.layers for p in parts]),
+                          policy_version=policy.version, as_known_on=as_known_on, editions=parts[0].editions)
+    return _compute(df, rows.columns, policy, claim_preferences, missing_quantity)
+
+
+def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_preferences: bool,
+             missing_quantity: str) -> DutyResult:
+    """compute_duties on prepared rows."""
     df = c1.locate_lines(df)
     mask2, cite2 = _column2(policy)
     df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences)
@@ -117,11 +129,11 @@ def compute_duties(
     # stacking order: column 1 first, then the measures in evaluation order
     layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
               .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect())
-    keep = [c for c in rows.columns if c != "row_id"]
+    keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
         pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
         "estimated", "error", "notes",
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
-                      as_known_on=as_known_on, editions=tuple(c1._tables()[0]["edition"].to_list()))
+                      as_known_on=policy.as_known_on, editions=tuple(c1._tables()[0]["edition"].to_list()))
