@@ -96,6 +96,11 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         pl.col("_note_edition"), pl.col("_note_line"),
         pl.when(q_problem.is_not_null() & pl.lit(not quantity_is_error))
           .then(pl.lit("specific duty counted as 0: ") + q_problem).otherwise(None),
+        pl.when(pl.col("_partial").list.len() > 0)
+          .then(pl.lit("only some 10-digit statistical lines of this subheading are subject to ")
+                + pl.col("_partial").list.unique().list.sort().list.join(", ")
+                + pl.lit(": give the 10-digit code for the full duty"))
+          .otherwise(None),
         pl.when(pl.col("_metal_assumed"))
           .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)"))
           .otherwise(None),

@@ -31,14 +31,20 @@ def _series(codes: frozenset[str]) -> pl.Series:
 
 
 def product_masks(hts: pl.Series, measures: list[BoundMeasure]) -> pl.DataFrame:
-    """One boolean column ``_p_<id>`` per measure over the distinct HTS codes."""
+    """Per measure over the distinct HTS codes: ``_p_<id>`` (in scope) and, where the scope names
+    10-digit statistical lines, ``_pp_<id>`` (an 8-digit code some of whose lines are in scope)."""
     frame = pl.DataFrame({"hts10": hts.unique()})
     cols = []
     for bm in measures:
         scope = bm.measure.products
-        inc = pl.lit(True) if scope.include is None else prefix_expr(resolve(scope.include))
+        inc_prefixes = resolve(scope.include) if scope.include is not None else {}
+        inc = pl.lit(True) if scope.include is None else prefix_expr(inc_prefixes)
         exc = prefix_expr(resolve(scope.exclude))
         cols.append((inc & ~exc).fill_null(False).alias(f"_p_{bm.id}"))
+        if 10 in inc_prefixes:
+            parents = frozenset(c[:8] for c in inc_prefixes[10])
+            cols.append(((pl.col("hts10").str.len_chars() == 8) & pl.col("hts10").is_in(_series(parents))
+                         & ~(inc & ~exc).fill_null(False)).alias(f"_pp_{bm.id}"))
     return frame.with_columns(cols) if cols else frame
 
 
@@ -66,11 +72,11 @@ def origin_expr(policy: Policy, codes: list[str]) -> pl.Expr:
     return expr | pl.col("origin_iso").is_in(sorted(plain))
 
 
-def reach_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
+def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
     """Rows the measure reaches by origin, date, product and in-transit rule (not exclusions)."""
     m = bm.measure
     expr = (pl.col("error").is_null() & origin_expr(policy, m.origins)
-            & (pl.col("entry_date") >= m.start) & pl.col(f"_p_{m.id}"))
+            & (pl.col("entry_date") >= m.start) & pl.col(product_col or f"_p_{m.id}"))
     if m.exclude_origins:
         expr &= ~origin_expr(policy, m.exclude_origins)
     if bm.end is not None:
@@ -146,7 +152,8 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),
         pl.lit(False).alias("_metal_assumed"), pl.lit(0.0).alias("_metal_used"),
-        pl.coalesce(pl.col("metal_value"), pl.col("value")).alias("_metal"))
+        pl.coalesce(pl.col("metal_value"), pl.col("value")).alias("_metal"),
+        pl.lit([], dtype=pl.List(pl.Utf8)).alias("_partial"))
     metal_based = {bm.id: bm.measure.value_base == "metal_content" for bm in measures}
     for bm in measures:
         m = bm.measure
@@ -176,9 +183,13 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
                 .alias("_metal_assumed"),
                 (pl.col("_metal_used") + b.fill_null(0.0)).alias("_metal_used"),
             ]
+        if f"_pp_{m.id}" in masks.columns:
+            updates.append(pl.when(reach_expr(policy, bm, f"_pp_{m.id}"))
+                           .then(pl.col("_partial").list.concat(pl.lit([m.heading or m.id])))
+                           .otherwise(pl.col("_partial")).alias("_partial"))
         lf = lf.with_columns(updates)
     df = lf.collect()
     layers = [_layer(df, policy, bm) for bm in measures]
-    drop = [c for c in df.columns if c.startswith(("_p_", "_b_", "_r_"))] + [
+    drop = [c for c in df.columns if c.startswith(("_p_", "_pp_", "_b_", "_r_"))] + [
         "_metal", "_metal_used", "_match_hts"]
     return df.select(pl.exclude(drop)), layers
