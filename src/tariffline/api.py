@@ -1,5 +1,10 @@
 """The Python API: the same verbs as the command line, returning plain data.
 
+U.S. duties are functions here; the other areas are namespaces with their own verbs:
+``api.japan`` (rate, compare, parity, safeguard, coverage), ``api.etr`` (etr, etr_series,
+compare, chart, usjta_coverage, crs_figures) and ``api.commitments`` (status, deadlines,
+timeline, agreements, add_event, chart).
+
 >>> from tariffline import api
 >>> api.duty("8703.23.01", origin="JP", date="2025-10-01", value=30000)["total_rate"]  # doctest: +SKIP
 0.15
@@ -12,11 +17,16 @@ from pathlib import Path
 
 import polars as pl
 
+from tariffline.commitments import api as commitments  # noqa: F401  (namespace)
 from tariffline.dates import parse_date
 from tariffline.engine import compute_duties
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
 from tariffline.errors import InputError
+from tariffline.etr import api as etr  # noqa: F401  (namespace)
+from tariffline.japan import api as japan  # noqa: F401  (namespace)
+
+__all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments"]
 
 
 def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,

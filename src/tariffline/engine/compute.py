@@ -14,6 +14,15 @@ from tariffline.engine.measures import evaluate, origin_expr
 from tariffline.errors import InputError
 from tariffline.policy.loader import Policy, load_policy
 
+# Codes of ``DutyResult.totals.flags``: why a row's total rests on a fallback or estimate.
+FLAGS = {
+    "edition_fallback": "MFN rates from an HTS edition other than the one in force on the date",
+    "line_fallback": "the code is not in the edition in force; rates of its 8-digit line or another edition",
+    "quantity_missing": "a specific duty had no quantity and was counted as 0",
+    "partial_scope": "an 8-digit code only some of whose statistical lines a measure reaches",
+    "metal_assumed": "no metal value: duty on metal content charged on the full value",
+}
+
 LAYER_SCHEMA = {
     "row_id": pl.Int64, "authority": pl.Utf8, "measure_id": pl.Utf8, "heading": pl.Utf8,
     "description": pl.Utf8, "rate": pl.Float64, "base_value": pl.Float64, "value_base": pl.Utf8,
@@ -105,9 +114,19 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
           .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)"))
           .otherwise(None),
     ).list.drop_nulls()
+    # stable machine-readable codes for the notes above (FLAGS documents them)
+    flags = pl.concat_list(
+        pl.when(pl.col("_note_edition").is_not_null()).then(pl.lit("edition_fallback")).otherwise(None),
+        pl.when(pl.col("_note_line").is_not_null()).then(pl.lit("line_fallback")).otherwise(None),
+        pl.when(q_problem.is_not_null() & pl.lit(not quantity_is_error))
+          .then(pl.lit("quantity_missing")).otherwise(None),
+        pl.when(pl.col("_partial").list.len() > 0).then(pl.lit("partial_scope")).otherwise(None),
+        pl.when(pl.col("_metal_assumed")).then(pl.lit("metal_assumed")).otherwise(None),
+    ).list.drop_nulls()
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
         notes.alias("notes"),
+        flags.alias("flags"),
     ).with_columns(
         (pl.col("total_duty") / pl.col("value")).alias("total_rate"),
     )
@@ -138,7 +157,7 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
         pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
-        "estimated", "error", "notes",
+        "estimated", "error", "notes", "flags",
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
                       as_known_on=policy.as_known_on, editions=tuple(c1._tables()[0]["edition"].to_list()))

@@ -122,7 +122,7 @@ def summarise(totals: pl.DataFrame, layers: pl.DataFrame) -> pl.DataFrame:
             pl.col("heading").drop_nulls().str.join(";").alias("headings"))
         totals = (totals.with_columns(pl.col("row_id").cast(pl.Int64))
                   .join(by_auth, on="row_id", how="left", maintain_order="left").join(heads, on="row_id", how="left", maintain_order="left"))
-    return totals.with_columns(pl.col("notes").list.join(" | ")).sort("row_id")
+    return totals.with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";")).sort("row_id")
 
 
 def write_atomic(df: pl.DataFrame, out: Path) -> None:
