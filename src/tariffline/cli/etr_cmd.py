@@ -31,7 +31,7 @@ def _print_provenance(prov: dict) -> None:
     b = prov.get("basket", {})
     console.print(f"[dim]basket {b.get('year')} ({b.get('source')}); HTS "
                   f"{', '.join(prov.get('hts_editions', []))}; policy {prov.get('policy_version')}; "
-                  f"assumptions {', '.join(prov.get('assumptions', {}))} (docs/assumptions/etr.md)[/]",
+                  f"assumptions {', '.join(prov.get('assumptions', {}))} (ASSUMPTIONS.md)[/]",
                   highlight=False)
 
 

@@ -2,7 +2,7 @@
 
 The policy version and HTS editions are those the engine reports for its run.
 
-The assumption texts here are the short form of the register in ``docs/assumptions/etr.md``
+The assumption texts here are the short form of the register in ``ASSUMPTIONS.md``
 (same IDs); every result lists the ones it relied on.
 """
 

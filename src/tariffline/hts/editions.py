@@ -14,7 +14,7 @@ from any file with :func:`add_edition` or listed in a YAML manifest named by the
 
 :func:`edition_for` returns the edition in force on a date; when that edition is not on
 hand it returns the nearest one and says so (``nearest=True`` with ``note``), never silently.
-Effective dates and their sources are listed in docs/assumptions/hts.md (HTS-01..HTS-04).
+Effective dates and their sources are listed in ASSUMPTIONS.md (HTS-01..HTS-04).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-# HTS General Note 3(c)(i) symbols -> program (names as listed there; see docs/assumptions/hts.md).
+# HTS General Note 3(c)(i) symbols -> program (names as listed there; see ASSUMPTIONS.md).
 INDICATORS: dict[str, str] = {
     "A": "Generalized System of Preferences", "A*": "GSP (certain countries excluded)",
     "A+": "GSP (least-developed beneficiary countries only)",

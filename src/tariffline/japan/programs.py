@@ -202,7 +202,7 @@ def _programs_for(origin: str, day: dt.date) -> tuple[str, ...]:
         raise PolicyError(
             f"no known program for origin {origin} on {day}: not a WTO member in "
             "rules/japan/programs.yaml and party to none of the encoded agreements "
-            "(Japan's beneficial-tariff list is not encoded; see docs/assumptions/japan.md JP-06)"
+            "(Japan's beneficial-tariff list is not encoded; see ASSUMPTIONS.md JP-06)"
         )
     return out
 
