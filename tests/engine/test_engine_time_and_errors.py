@@ -162,38 +162,36 @@ def test_broken_policy_file_names_file_and_line(tmp_path):
         load_policy(tmp_path)
 
 
-def test_policy_typo_in_heading(tmp_path):
+_HEAD = ("id: r\ntitle: t\nauthority: IEEPA\ninstrument: EO\ncitation: c\npublished: 2025-02-01\n"
+         "sources: [x]\nconfidence: confirmed\nmeasures:\n")
+
+
+def _rules(tmp_path, measures: str):
     (tmp_path / "programs").mkdir()
-    (tmp_path / "r.yaml").write_text(
-        "id: r\ntitle: t\nauthority: IEEPA\ninstrument: EO\ncitation: c\npublished: 2025-02-01\n"
-        "sources: [x]\nconfidence: confirmed\nmeasures:\n"
-        "  - id: m\n    heading: '9903.0125'\n    description: d\n    start: 2025-03-01\n"
-        "    origins: [ALL]\n    rate: {type: additional, value: 0.1}\n    source: s\n")
+    (tmp_path / "r.yaml").write_text(_HEAD + measures)
+    return tmp_path
+
+
+def test_policy_typo_in_heading(tmp_path):
+    root = _rules(tmp_path, "  - id: m\n    heading: '9903.0125'\n    description: d\n    start: 2025-03-01\n"
+                            "    origins: [ALL]\n    rate: {type: additional, value: 0.1}\n    source: s\n")
     with pytest.raises(PolicyError, match=r"r.yaml:11: measures.0.heading"):
-        load_policy(tmp_path)
+        load_policy(root)
 
 
 def test_policy_unknown_excluded_by(tmp_path):
-    (tmp_path / "programs").mkdir()
-    (tmp_path / "r.yaml").write_text(
-        "id: r\ntitle: t\nauthority: IEEPA\ninstrument: EO\ncitation: c\npublished: 2025-02-01\n"
-        "sources: [x]\nconfidence: confirmed\nmeasures:\n"
-        "  - id: m\n    description: d\n    start: 2025-03-01\n    origins: [ALL]\n"
-        "    rate: {type: additional, value: 0.1}\n    excluded_by: [nothing_here]\n    source: s\n")
+    root = _rules(tmp_path, "  - id: m\n    description: d\n    start: 2025-03-01\n    origins: [ALL]\n"
+                            "    rate: {type: additional, value: 0.1}\n    excluded_by: [nothing_here]\n    source: s\n")
     with pytest.raises(PolicyError, match="nothing_here"):
-        load_policy(tmp_path)
+        load_policy(root)
 
 
 def test_policy_prefix_typo(tmp_path):
-    (tmp_path / "programs").mkdir()
-    (tmp_path / "r.yaml").write_text(
-        "id: r\ntitle: t\nauthority: IEEPA\ninstrument: EO\ncitation: c\npublished: 2025-02-01\n"
-        "sources: [x]\nconfidence: confirmed\nmeasures:\n"
-        "  - id: m\n    description: d\n    start: 2025-03-01\n    origins: [ALL]\n"
-        "    products: {include: {prefixes: ['72081']}}\n"
-        "    rate: {type: additional, value: 0.1}\n    source: s\n")
+    root = _rules(tmp_path, "  - id: m\n    description: d\n    start: 2025-03-01\n    origins: [ALL]\n"
+                            "    products: {include: {prefixes: ['72081']}}\n"
+                            "    rate: {type: additional, value: 0.1}\n    source: s\n")
     with pytest.raises(PolicyError, match=r"r.yaml:14: .*72081"):
-        load_policy(tmp_path)
+        load_policy(root)
 
 
 def test_edition_gap_is_flagged():

@@ -15,7 +15,7 @@ from tariffline.engine.column1 import _tables
 from tariffline.engine.compute import DutyResult, compute_duties
 from tariffline.engine.inputs import COVERAGE_START
 from tariffline.errors import InputError
-from tariffline.policy.loader import ALL, load_policy
+from tariffline.policy.loader import load_policy
 
 
 def change_points(start: dt.date, end: dt.date, origins: list[str] | None = None,
@@ -24,27 +24,7 @@ def change_points(start: dt.date, end: dt.date, origins: list[str] | None = None
     if end < start:
         raise InputError(f"end {end} is before start {start}")
     policy = load_policy().view(as_known_on)
-    if origins is not None:
-        wanted = set(origins)
-        keep = [bm for bm in policy.measures
-                if ALL in bm.measure.origins
-                or wanted & set().union(*(policy.expand_origin(o) for o in bm.measure.origins))]
-        days = set()
-        for bm in keep:
-            days.add(bm.start)
-            if bm.end:
-                days.add(bm.end)
-            if bm.measure.in_transit:
-                days.add(bm.measure.in_transit.entered_before)
-        for p in policy.programs:
-            if wanted & set().union(*(policy.expand_origin(o) for o in p.origins)):
-                days.update(d for d in (p.start, p.end) if d)
-        for g in policy.groups.values():
-            for m in g.members:
-                if m.code in wanted:
-                    days.update(d for d in (m.from_, m.to) if d)
-    else:
-        days = set(policy.change_dates())
+    days = set(policy.change_dates(set(origins) if origins is not None else None))
     days.update(_tables()[0]["effective_from"].to_list())
     return [start] + sorted(d for d in days if start < d <= end)
 

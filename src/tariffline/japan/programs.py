@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tariffline.countries import to_iso2
 from tariffline.errors import InputError, PolicyError
@@ -29,20 +29,12 @@ class _Strict(BaseModel):
 
 class Member(_Strict):
     code: str
-    from_: dt.date | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
     source: str | None = None
     confidence: Confidence | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rename_from(cls, data):
-        if isinstance(data, dict) and "from" in data:
-            data = {**data, "from_": data["from"]}
-            del data["from"]
-        return data
 
     def active(self, day: dt.date) -> bool:
         return (self.from_ is None or day >= self.from_) and (self.to is None or day < self.to)

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tariffline.errors import InputError, PolicyError
 from tariffline.japan.jp_calendar import nth_business_day_after
@@ -72,20 +72,12 @@ class Protocol(Sourced):
 
 class Event(Sourced):
     id: str
-    from_: dt.date
+    from_: dt.date = Field(alias="from")
     to: dt.date
     rate: float
     products: tuple[str, ...]
     trigger: dict
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rename_from(cls, data):
-        if isinstance(data, dict) and "from" in data:
-            data = {**data, "from_": data["from"]}
-            del data["from"]
-        return data
 
 
 class SafeguardRules(_Strict):

@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tariffline.errors import PolicyError
 from tariffline.japan.programs import RULES_PACKAGE, load_yaml, program_ids, validation_error
@@ -42,20 +42,12 @@ class Rounding(_Strict):
 
 class Step(_Strict):
     jfy: int
-    from_: dt.date | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
     values: dict[str, float] = {}
     text: str | None = None
     confidence: Confidence
     source: str
     note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rename_from(cls, data):
-        if isinstance(data, dict) and "from" in data:
-            data = {**data, "from_": data["from"]}
-            del data["from"]
-        return data
 
     @model_validator(mode="after")
     def _one_form(self):

@@ -108,22 +108,29 @@ class Policy:
         group = self.groups.get(code)
         return {m.code for m in group.members} if group else {code}
 
-    def change_dates(self) -> list[dt.date]:
-        """Every day on which some measure or program starts or ends."""
+    def change_dates(self, origins: set[str] | None = None) -> list[dt.date]:
+        """Every day on which some measure, program or group membership starts or ends
+        (only those that concern ``origins`` when given; measures on ALL always do)."""
+
+        def concerns(codes: list[str]) -> bool:
+            return origins is None or ALL in codes or bool(
+                origins & set().union(*(self.expand_origin(o) for o in codes)))
+
         days: set[dt.date] = set()
         for bm in self.measures:
-            days.add(bm.start)
-            if bm.end:
-                days.add(bm.end)
-            if bm.measure.in_transit:
-                days.add(bm.measure.in_transit.entered_before)
+            if concerns(bm.measure.origins):
+                days.add(bm.start)
+                if bm.end:
+                    days.add(bm.end)
+                if bm.measure.in_transit:
+                    days.add(bm.measure.in_transit.entered_before)
         for p in self.programs:
-            days.add(p.start)
-            if p.end:
-                days.add(p.end)
+            if concerns(p.origins):
+                days.update(d for d in (p.start, p.end) if d)
         for g in self.groups.values():
             for m in g.members:
-                days.update(d for d in (m.from_, m.to) if d)
+                if origins is None or m.code in origins:
+                    days.update(d for d in (m.from_, m.to) if d)
         return sorted(days)
 
 

@@ -24,6 +24,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def check_id(value: str) -> str:
+    """An id is lower-case letters, digits and underscores (it names a file or a measure)."""
+    if not _ID.match(value):
+        raise ValueError(f"id {value!r} must be lower-case letters, digits and underscores")
+    return value
+
+
 def normalize_prefix(text: str) -> str:
     """'7208.10' -> '720810'; a prefix has 2, 4, 6, 8 or 10 digits."""
     digits = re.sub(r"[.\s]", "", str(text))
@@ -111,9 +118,7 @@ class Measure(_Model):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"id {v!r} must be lower-case letters, digits and underscores")
-        return v
+        return check_id(v)
 
     @field_validator("heading", "heading_when_no_duty")
     @classmethod
@@ -146,9 +151,7 @@ class Instrument(_Model):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError(f"id {v!r} must be lower-case letters, digits and underscores")
-        return v
+        return check_id(v)
 
     @field_validator("authority")
     @classmethod
