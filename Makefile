@@ -21,7 +21,7 @@ $(BIN)/tariffline: pyproject.toml
 setup: $(BIN)/tariffline
 
 test: setup
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 -q tests
 
 demo: setup
 	mkdir -p out
