@@ -227,7 +227,12 @@ class CensusTradeClient:
                 f"hs={hs_prefix or 'all'}) in the {where}cache {store.cache_dir()}, and "
                 "TARIFFLINE_OFFLINE is set; go online once or point TARIFFLINE_MIRROR at a copy"
             )
-        rows = self._download(query_params(period, cty_code=cty_code, hs_prefix=hs_prefix))
+        try:
+            rows = self._download(query_params(period, cty_code=cty_code, hs_prefix=hs_prefix))
+        except DataError as exc:
+            raise DataError(f"no Census import data for {period.label} on this machine (cache "
+                            f"{store.cache_dir()}{', mirror ' + str(mirror) if mirror else ''}) and the "
+                            f"Census API could not be reached: {exc}") from None
         _atomic_write(store.cache_dir() / rel, json.dumps(rows, separators=(",", ":")))
         return rows
 
