@@ -215,3 +215,12 @@ def test_rows_keep_input_order():
     res = compute_duties(rows)
     assert res.totals["row_id"].to_list() == list(range(200))
     assert res.totals["hts"].to_list() == rows["hts"].to_list()
+
+
+def test_amendment_in_same_file_hidden_until_published():
+    # China fentanyl: 10% from 4 Feb 2025; the rise to 20% (EO 14228) was published 3 Mar 2025
+    before = api.duty("9503.00.00", origin="CN", date="2025-03-10", value=1000, as_known_on="2025-02-20")
+    after = api.duty("9503.00.00", origin="CN", date="2025-03-10", value=1000)
+    heads_before = [la["heading"] for la in before["layers"]]
+    assert "9903.01.20" in heads_before and "9903.01.24" not in heads_before
+    assert "9903.01.24" in [la["heading"] for la in after["layers"]]

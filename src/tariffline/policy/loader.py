@@ -83,7 +83,7 @@ class Policy:
         keep = {i.id for i in instruments}
         measures = []
         for bm in self.measures:
-            if bm.instrument.id not in keep:
+            if bm.instrument.id not in keep or (bm.measure.published or bm.instrument.published) > as_known_on:
                 continue
             known_end = bm.measure.end_published or bm.instrument.published
             end = bm.measure.end if known_end <= as_known_on else None

@@ -104,6 +104,8 @@ class Measure(_Model):
     start: dt.date
     end: dt.date | None = None  # first day not covered
     end_published: dt.date | None = None
+    published: dt.date | None = None  # when a later amendment in the file became known
+                                      # (default: the instrument's published date)
     origins: list[str] = Field(min_length=1)
     exclude_origins: list[str] = Field(default_factory=list)
     products: Products = Field(default_factory=Products)
