@@ -15,6 +15,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from golden_check import assert_golden
+
 from tariffline.engine import compute_duties
 
 D = dt.date.fromisoformat
@@ -149,15 +151,7 @@ def results():
 @pytest.mark.parametrize("i", range(len(CASES)), ids=[c[0] for c in CASES])
 def test_golden(results, i):
     cid, origin, hts, day, expected, headings, source, _ = CASES[i]
-    tot = results.totals.filter(pl.col("row_id") == i).row(0, named=True)
-    assert tot["error"] is None, f"{cid}: {tot['error']}"
-    layers = results.layers.filter(pl.col("row_id") == i)
-    got = layers["heading"].to_list()
-    assert tot["total_rate"] == pytest.approx(expected, abs=1e-6), (
-        f"{cid} ({source}): total {tot['total_rate']:.4f} != {expected}; layers "
-        f"{list(zip(layers['authority'], got, layers['rate']))}")
-    for h in headings:
-        assert h in got, f"{cid}: heading {h} not reported ({got})"
+    assert_golden(results, i, cid, expected, headings, source)
 
 
 def test_korea_deal_as_known_before_publication():
