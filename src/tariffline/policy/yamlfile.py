@@ -35,6 +35,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise PolicyError(f"{path}{line}: malformed YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:  # e.g. a character YAML does not allow
+        raise PolicyError(f"{path}: malformed YAML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot read rule file: {exc}") from None
     return data, node
