@@ -14,14 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-
-from tariffline.commitments.models import Commitment, Event  # noqa: E402
-from tariffline.errors import DataError, InputError  # noqa: E402
+from tariffline.commitments.models import Commitment, Event
+from tariffline.errors import DataError, InputError
 
 FORMATS = {".png": "png", ".svg": "svg"}
 
@@ -44,6 +38,12 @@ def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Pat
         raise InputError(f"commitment {c.id} has no cumulative target to chart")
     if as_of < c.announced:
         raise InputError(f"as-of date {as_of} is before commitment {c.id} was announced ({c.announced})")
+    import matplotlib  # imported here: matplotlib is slow to import and only charts need it
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
     counted = [e for e in events if e.counts and e.date <= as_of]
     firm = [e for e in counted if e.confidence != "uncertain"]
     start = c.announced - dt.timedelta(days=30)
