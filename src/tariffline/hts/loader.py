@@ -24,8 +24,12 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import io
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +154,43 @@ def _load_cached(info: EditionInfo, source: str, _mtime: int, _size: int) -> Hts
             content = store.decompress(Path(source).read_bytes())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise DataError(f"HTS edition file {source!r} cannot be read: {exc}") from None
-    return parse_edition_bytes(content, info, source)
+    parsed = _parsed_dir(content)
+    try:
+        return HtsEdition(info=info, lines=pl.read_parquet(parsed / "lines.parquet"),
+                          special=pl.read_parquet(parsed / "special.parquet"))
+    except (OSError, pl.exceptions.PolarsError):
+        pass  # not parsed yet (or unreadable): parse and keep the result for next time
+    edition = parse_edition_bytes(content, info, source)
+    _keep_parsed(edition, parsed)
+    return edition
+
+
+@functools.lru_cache(maxsize=1)
+def _parser_digest() -> str:
+    """Digest of the parser's own code: a parsed edition is reused only by the same parser."""
+    digest = hashlib.sha256()
+    for module in ("loader.py", "rates.py", "special.py", "units.py", "codes.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+def _parsed_dir(content: bytes) -> Path:
+    key = hashlib.sha256(content + _parser_digest().encode()).hexdigest()[:20]
+    return store.cache_dir() / "parsed" / f"hts-{key}"
+
+
+def _keep_parsed(edition: HtsEdition, target: Path) -> None:
+    """Write the parsed tables next to the cache atomically; a failure only costs speed."""
+    tmp: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + "."))
+        edition.lines.write_parquet(tmp / "lines.parquet")
+        edition.special.write_parquet(tmp / "special.parquet")
+        os.replace(tmp, target)
+    except OSError:  # read-only cache, or another process got there first
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def parse_edition_bytes(content: bytes, info: EditionInfo, source: str = "<bytes>") -> HtsEdition:
