@@ -224,3 +224,13 @@ def test_amendment_in_same_file_hidden_until_published():
     heads_before = [la["heading"] for la in before["layers"]]
     assert "9903.01.20" in heads_before and "9903.01.24" not in heads_before
     assert "9903.01.24" in [la["heading"] for la in after["layers"]]
+
+
+def test_timeline_of_specific_duty_uses_quantity():
+    points = api.timeline("2204.21.50", origin="JP", start="2024-01-01", end="2026-12-31",
+                          value=1000.0, quantity=100.0)
+    assert points[0]["total_rate"] == pytest.approx(0.0063)
+    with pytest.raises(InputError, match="give a quantity"):
+        api.timeline("2204.21.50", origin="JP", start="2024-01-01", end="2026-12-31", value=1000.0)
+    with pytest.raises(InputError, match="unknown origin"):
+        api.timeline("2204.21.50", origin="Atlantis", start="2024-01-01", end="2026-12-31")

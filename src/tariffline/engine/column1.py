@@ -24,7 +24,7 @@ _RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "s
 
 
 @functools.lru_cache(maxsize=2)
-def _tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def edition_tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(edition calendar, all lines of all editions, all special-program rates)."""
     infos = editions()
     cal = pl.DataFrame({
@@ -64,7 +64,7 @@ def edition_expr(cal: pl.DataFrame) -> pl.Expr:
 
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns."""
-    cal, lines_all, _ = _tables()
+    cal, lines_all, _ = edition_tables()
     first_start = cal["effective_from"][0]
     df = df.with_columns(edition_expr(cal).alias("edition"),
                          pl.col("hts10").str.slice(0, 8).alias("_hts8"))
@@ -158,7 +158,7 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
-    _, _, special_all = _tables()
+    _, _, special_all = edition_tables()
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
@@ -195,7 +195,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
                        & pl.col("p_program").is_null())
-    cal = _tables()[0]
+    cal = edition_tables()[0]
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")
                     + pl.lit(", subheading ") + pl.col("hts_dotted"))

@@ -14,15 +14,6 @@ from tariffline.engine.measures import evaluate, origin_expr
 from tariffline.errors import InputError
 from tariffline.policy.loader import Policy, load_policy
 
-# Codes of ``DutyResult.totals.flags``: why a row's total rests on a fallback or estimate.
-FLAGS = {
-    "edition_fallback": "MFN rates from an HTS edition other than the one in force on the date",
-    "line_fallback": "the code is not in the edition in force; rates of its 8-digit line or another edition",
-    "quantity_missing": "a specific duty had no quantity and was counted as 0",
-    "partial_scope": "an 8-digit code only some of whose statistical lines a measure reaches",
-    "metal_assumed": "no metal value: duty on metal content charged on the full value",
-}
-
 LAYER_SCHEMA = {
     "row_id": pl.Int64, "authority": pl.Utf8, "measure_id": pl.Utf8, "heading": pl.Utf8,
     "description": pl.Utf8, "rate": pl.Float64, "base_value": pl.Float64, "value_base": pl.Utf8,
@@ -33,7 +24,14 @@ LAYER_SCHEMA = {
 
 @dataclass(frozen=True)
 class DutyResult:
-    """``totals``: one row per input row; ``layers``: one row per (row, layer), in stacking order."""
+    """``totals``: one row per input row; ``layers``: one row per (row, layer), in stacking order.
+
+    ``totals.flags`` holds stable codes for why a total rests on a fallback or estimate:
+    ``edition_fallback`` (MFN from an edition other than the one in force), ``line_fallback``
+    (code not in that edition: its 8-digit line or another edition), ``quantity_missing`` (a
+    specific duty counted as 0), ``partial_scope`` (an 8-digit code only some of whose
+    statistical lines a measure reaches), ``metal_assumed`` (metal duty on the full value).
+    """
 
     totals: pl.DataFrame
     layers: pl.DataFrame
@@ -114,7 +112,7 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
           .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)"))
           .otherwise(None),
     ).list.drop_nulls()
-    # stable machine-readable codes for the notes above (FLAGS documents them)
+    # stable machine-readable codes for the notes above (see DutyResult)
     flags = pl.concat_list(
         pl.when(pl.col("_note_edition").is_not_null()).then(pl.lit("edition_fallback")).otherwise(None),
         pl.when(pl.col("_note_line").is_not_null()).then(pl.lit("line_fallback")).otherwise(None),
@@ -160,4 +158,4 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         "estimated", "error", "notes", "flags",
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
-                      as_known_on=policy.as_known_on, editions=tuple(c1._tables()[0]["edition"].to_list()))
+                      as_known_on=policy.as_known_on, editions=tuple(c1.edition_tables()[0]["edition"].to_list()))

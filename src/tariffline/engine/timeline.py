@@ -11,7 +11,8 @@ import datetime as dt
 
 import polars as pl
 
-from tariffline.engine.column1 import _tables
+from tariffline.countries import to_iso2
+from tariffline.engine.column1 import edition_tables
 from tariffline.engine.compute import DutyResult, compute_duties
 from tariffline.engine.inputs import COVERAGE_START
 from tariffline.errors import InputError
@@ -25,7 +26,7 @@ def change_points(start: dt.date, end: dt.date, origins: list[str] | None = None
         raise InputError(f"end {end} is before start {start}")
     policy = load_policy().view(as_known_on)
     days = set(policy.change_dates(set(origins) if origins is not None else None))
-    days.update(_tables()[0]["effective_from"].to_list())
+    days.update(edition_tables()[0]["effective_from"].to_list())
     return [start] + sorted(d for d in days if start < d <= end)
 
 
@@ -40,13 +41,7 @@ def timeline(hts: str, origin: str, start: dt.date, end: dt.date, *, value: floa
     """The change points of the duty on one good: date, new total rate, what changed."""
     if start < COVERAGE_START:
         start = COVERAGE_START
-    probe = compute_duties(pl.DataFrame({"hts": [hts], "origin": [origin], "entry_date": [start],
-                                         "value": [value]}), as_known_on=as_known_on)
-    err = probe.totals["error"][0]
-    if err:
-        raise InputError(err)
-    iso = probe.totals["origin_iso"][0]
-    days = change_points(start, end, [iso], as_known_on)
+    days = change_points(start, end, [to_iso2(origin)], as_known_on)
     rows = pl.DataFrame({"hts": [hts] * len(days), "origin": [origin] * len(days), "entry_date": days,
                          "value": [value] * len(days), "quantity": [quantity] * len(days),
                          "metal_value": [metal_value] * len(days)},
@@ -56,7 +51,7 @@ def timeline(hts: str, origin: str, start: dt.date, end: dt.date, *, value: floa
     for i, day in enumerate(days):
         tot = res.totals.row(i, named=True)
         if tot["error"]:
-            raise InputError(f"{day}: {tot['error']}")
+            raise InputError(tot["error"] if i == 0 else f"{day}: {tot['error']}")
         lay = res.layers.filter(pl.col("row_id") == i)
         key = _layer_key(lay)
         if prev is not None and key == prev:
