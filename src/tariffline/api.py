@@ -25,6 +25,7 @@ from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_a
 from tariffline.errors import InputError
 from tariffline.etr import api as etr  # noqa: F401  (namespace)
 from tariffline.japan import api as japan  # noqa: F401  (namespace)
+from tariffline.law import law_currency
 
 __all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments"]
 
@@ -49,22 +50,30 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
     tot = res.totals.row(0, named=True)
     if tot["error"]:
         raise InputError(tot["error"])
+    law = law_currency()
     return {
         "hts": tot["hts_line"], "description": tot["description"], "origin": tot["origin_iso"],
         "date": day, "as_known_on": known, "value": float(value), "edition": tot["edition"],
         "layers": res.layers.drop("row_id").to_dicts(),
         "total_rate": tot["total_rate"], "total_duty": tot["total_duty"],
         "estimated": tot["estimated"], "notes": tot["notes"], "policy_version": res.policy_version,
+        "law_current_through": law.current_through, "law": law.as_dict(),
+        "warnings": [w for w in (law.warning(day),) if w],
     }
 
 
 def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
              value: float = 10000.0, quantity: float | None = None,
              metal_value: float | None = None, as_known_on: str | dt.date | None = None) -> list[dict]:
-    """Each day the duty on a good changes between ``start`` and ``end``, and what changed."""
-    return _timeline(hts, origin, parse_date(start, "start date"), parse_date(end, "end date"),
-                     value=value, quantity=quantity, metal_value=metal_value,
-                     as_known_on=parse_date(as_known_on, "as-known-on date") if as_known_on else None)
+    """Each day the duty on a good changes between ``start`` and ``end``, and what changed.
+
+    Each point carries ``law_current_through``; points after it carry a warning."""
+    points = _timeline(hts, origin, parse_date(start, "start date"), parse_date(end, "end date"),
+                       value=value, quantity=quantity, metal_value=metal_value,
+                       as_known_on=parse_date(as_known_on, "as-known-on date") if as_known_on else None)
+    law = law_currency()
+    return [p | {"law_current_through": law.current_through,
+                 "warnings": [w for w in (law.warning(p["date"]),) if w]} for p in points]
 
 
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,

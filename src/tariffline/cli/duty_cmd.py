@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
     def duty_cmd(
         hts: str = typer.Argument(..., help="HTS code, 8 or 10 digits (dots optional)."),
         origin: str = typer.Option(..., "--origin", help="Country of origin: ISO-2/ISO-3, Census code or name."),
-        date: str = typer.Option(..., "--date", help="Entry date (YYYY-MM-DD)."),
+        date: str = typer.Option(..., "--date", help="Entry date (YYYY-MM-DD or 'today')."),
         value: Optional[float] = typer.Option(None, "--value", help="Customs value in USD (default 1,000)."),
         quantity: Optional[float] = typer.Option(None, "--quantity", help="Quantity in the duty's unit."),
         unit: Optional[str] = typer.Option(None, "--unit", help="Unit of --quantity (checked against the duty's)."),
@@ -69,7 +69,10 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]note:[/] {note}", highlight=False)
         if value is None:
             console.print("[dim]no --value given: amounts are per $1,000 of customs value[/]")
-        console.print(f"[dim]HTS edition {res['edition']}; policy version {res['policy_version']}[/]")
+        for warning in res["warnings"]:
+            console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[dim]HTS edition {res['edition']}; policy version {res['policy_version']}; "
+                      f"law current through {res['law_current_through']}[/]")
 
     @app.command("timeline")
     def timeline_cmd(
@@ -95,6 +98,11 @@ def register(app: typer.Typer) -> None:
         for p in points:
             table.add_row(str(p["date"]), pct(p["total_rate"]), "\n".join(p["changes"]))
         console.print(table)
+        if points:
+            if points[-1]["warnings"]:
+                console.print(f"[bold yellow]warning:[/] days after {points[-1]['law_current_through']} "
+                              "are answered under the law as known then", highlight=False)
+            console.print(f"[dim]law current through {points[-1]['law_current_through']}[/]")
 
     @app.command("batch")
     def batch_cmd(

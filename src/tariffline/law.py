@@ -1,0 +1,59 @@
+"""How current the law is: the newest instrument encoded and the newest HTS edition on hand.
+
+Every answer carries ``law_current_through``: the later of the newest publication date among
+the encoded instruments (and their dated amendments and announced ends) and the in-force date
+of the newest HTS edition on hand. An entry date after it is answered under the law as known,
+with a warning that later actions are not encoded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from tariffline.hts.editions import editions
+from tariffline.policy.loader import Policy, load_policy
+
+
+@dataclass(frozen=True)
+class LawCurrency:
+    current_through: dt.date
+    newest_instrument: str
+    newest_instrument_published: dt.date
+    newest_edition: str
+    newest_edition_from: dt.date
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def warning(self, day: dt.date) -> str | None:
+        """The warning owed for an entry on ``day``, or None when the law covers it."""
+        if day <= self.current_through:
+            return None
+        return (f"entry date {day} is after the law's currency date {self.current_through}: "
+                f"answered under the law as known then; later actions are not encoded")
+
+
+def _instrument_dates(policy: Policy) -> list[tuple[dt.date, str]]:
+    out = []
+    for inst in policy.instruments:
+        if not inst.measures:  # a file that records an action without encoding it
+            continue
+        out.append((inst.published, inst.id))
+        for m in inst.measures:
+            out += [(d, inst.id) for d in (m.published, m.end_published) if d is not None]
+        out += [(s.from_, inst.id) for s in inst.legal_status]
+    if policy.as_known_on is not None:
+        out = [(d, i) for d, i in out if d <= policy.as_known_on]
+    return out
+
+
+def law_currency(policy: Policy | None = None) -> LawCurrency:
+    """The currency of ``policy`` (default: the package's rules) and of the HTS editions on hand."""
+    policy = policy or load_policy()
+    inst_day, inst_id = max(_instrument_dates(policy))
+    eds = [e for e in editions() if e.effective_from is not None]
+    newest = max(eds, key=lambda e: e.effective_from)
+    return LawCurrency(current_through=max(inst_day, newest.effective_from),
+                       newest_instrument=inst_id, newest_instrument_published=inst_day,
+                       newest_edition=newest.edition, newest_edition_from=newest.effective_from)
