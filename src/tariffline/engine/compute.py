@@ -86,7 +86,7 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     df = c1.locate_lines(df)
     mask2, cite2 = _column2(policy)
     df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences)
-    df, measure_layers = evaluate(df, policy)
+    df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences)
 
     q_problem = pl.coalesce(
         pl.col("c1_problem"),

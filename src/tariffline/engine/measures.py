@@ -5,6 +5,11 @@ measures are known first: a row they reach pays this measure only on the value t
 cover (a metal-content §232 duty leaves the non-metal value to IEEPA; a full-value one leaves
 nothing). A row's value has two portions, its metal content and the rest; metal-content duties
 draw on one pool, so the same metal value is never charged twice.
+
+Measures sharing a ``stack_group`` are one authority's overlapping lists: of those reaching a row
+only the highest rate is charged (ties: the first id), the others are not charged nor reported.
+A measure with ``claims`` reaches only rows entered under one of those programs. A layer's legal
+status is the one known at the view date (``as_known_on``) or, without one, at the entry date.
 """
 
 from __future__ import annotations
@@ -72,11 +77,30 @@ def origin_expr(policy: Policy, codes: list[str]) -> pl.Expr:
     return expr | pl.col("origin_iso").is_in(sorted(plain))
 
 
+def claim_expr(policy: Policy, indicators: list[str]) -> pl.Expr:
+    """Rows entered under one of the programs ``indicators``: the row names one of them in
+    ``program``, or names none and ``_claim_default`` is set (the engine claims what the origin
+    may claim on the date); ``program='none'`` claims nothing."""
+    may = pl.lit(False)
+    for p in policy.programs:
+        if p.indicator not in indicators:
+            continue
+        ok = origin_expr(policy, p.origins) & (pl.col("entry_date") >= p.start)
+        if p.end is not None:
+            ok &= pl.col("entry_date") < p.end
+        named = pl.col("program").is_null() & pl.col("_claim_default")
+        may = may | (ok & (named | pl.col("program").is_in(indicators)))
+    return may.fill_null(False)
+
+
 def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
-    """Rows the measure reaches by origin, date, product and in-transit rule (not exclusions)."""
+    """Rows the measure reaches by origin, date, product, claimed program and in-transit rule
+    (not exclusions nor stacking)."""
     m = bm.measure
     expr = (pl.col("error").is_null() & origin_expr(policy, m.origins)
             & (pl.col("entry_date") >= m.start) & pl.col(product_col or f"_p_{m.id}"))
+    if m.claims:
+        expr &= claim_expr(policy, m.claims)
     if m.exclude_origins:
         expr &= ~origin_expr(policy, m.exclude_origins)
     if bm.end is not None:
@@ -102,16 +126,37 @@ def rate_expr(bm: BoundMeasure) -> pl.Expr:
     return pl.lit(0.0)  # exempt
 
 
-def legal_note(policy: Policy, bm: BoundMeasure) -> tuple[str, str]:
-    """(status code, history text) of the measure's instrument as of the policy view."""
-    entries = [s for s in bm.instrument.legal_status
-               if (policy.as_known_on is None or s.from_ <= policy.as_known_on)
-               and s.authority in (None, bm.authority)]
+def stack_beaten(policy: Policy, bm: BoundMeasure, group: list[BoundMeasure]) -> pl.Expr:
+    """Rows where another measure of ``bm``'s stack group reaches at a higher rate (or the same
+    rate and an earlier id), so ``bm`` is not charged."""
+    beaten = pl.lit(False)
+    own = rate_expr(bm)
+    for other in group:
+        if other.id == bm.id:
+            continue
+        theirs = rate_expr(other)
+        wins = (theirs > own) | ((theirs == own) & pl.lit(other.id < bm.id))
+        beaten = beaten | (reach_expr(policy, other) & wins)
+    return beaten.fill_null(False)
+
+
+def legal_note(policy: Policy, bm: BoundMeasure) -> tuple[pl.Expr, pl.Expr]:
+    """(status code, history text) per row: the measure's own status entries (or its
+    instrument's entries for its authority) known at ``as_known_on``, else at the entry date."""
+    own = bm.measure.legal_status
+    entries = sorted(own if own is not None else
+                     [s for s in bm.instrument.legal_status if s.authority in (None, bm.authority)],
+                     key=lambda s: s.from_)
+    cutoff = pl.lit(policy.as_known_on) if policy.as_known_on else pl.col("entry_date")
+    status = pl.lit("in_force")
+    for s in entries:
+        status = pl.when(cutoff >= s.from_).then(pl.lit(s.status)).otherwise(status)
     if not entries:
-        return "in_force", ""
-    entries.sort(key=lambda s: s.from_)
-    text = "; ".join(f"{s.status.replace('_', ' ')} {s.from_} ({s.citation})" for s in entries)
-    return entries[-1].status, text
+        return status, pl.lit("")
+    history = pl.concat_list(
+        [pl.when(cutoff >= s.from_).then(pl.lit(f"{s.status.replace('_', ' ')} {s.from_} ({s.citation})"))
+         .otherwise(pl.lit(None, dtype=pl.Utf8)) for s in entries]).list.drop_nulls().list.join("; ")
+    return status, history
 
 
 def _layer(df: pl.DataFrame, policy: Policy, bm: BoundMeasure) -> pl.LazyFrame:
@@ -131,14 +176,16 @@ def _layer(df: pl.DataFrame, policy: Policy, bm: BoundMeasure) -> pl.LazyFrame:
         pl.lit(m.value_base).alias("value_base"),
         (rate * pl.col(f"_b_{m.id}")).alias("amount"),
         pl.lit(f"{bm.citation}; {m.source}").alias("citation"),
-        pl.lit(status).alias("legal_status"),
-        pl.lit(history).alias("legal_history"),
+        status.alias("legal_status"),
+        history.alias("legal_history"),
         pl.lit(bm.confidence).alias("confidence"),
     )
 
 
-def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
+def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
+             ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
+    ``claim_preferences``: a row naming no program claims those its origin may (see claim_expr).
 
     The measures are chained in one lazy query (collected once); ``_b_<id>`` holds the value a
     measure is charged on where it applies (null elsewhere), ``_r_<id>`` its per-row rate when
@@ -147,7 +194,8 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
     measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
     # products are matched on the line found in the edition (an 8-digit code printed only as a
     # 10-digit line matches 10-digit list entries)
-    df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"))
+    df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"),
+                         pl.lit(claim_preferences).alias("_claim_default"))
     masks = product_masks(df.get_column("_match_hts"), measures).rename({"hts10": "_match_hts"})
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),
@@ -155,6 +203,10 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
         pl.coalesce(pl.col("metal_value"), pl.col("value")).alias("_metal"),
         pl.lit([], dtype=pl.List(pl.Utf8)).alias("_partial"))
     metal_based = {bm.id: bm.measure.value_base == "metal_content" for bm in measures}
+    stacks: dict[str, list[BoundMeasure]] = {}
+    for bm in measures:
+        if bm.measure.stack_group:
+            stacks.setdefault(bm.measure.stack_group, []).append(bm)
     for bm in measures:
         m = bm.measure
         # what the measures excluding this one already cover: 2 = full value, 1 = metal content
@@ -167,7 +219,10 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
                     .otherwise(pl.col("value")))
         else:
             base = pl.when(cover >= 1).then(0.0).otherwise(pl.col("_metal") - pl.col("_metal_used"))
-        charged = pl.when(reach_expr(policy, bm) & (base > 0)).then(base).otherwise(None)
+        reach = reach_expr(policy, bm)
+        if m.stack_group:
+            reach &= ~stack_beaten(policy, bm, stacks[m.stack_group])
+        charged = pl.when(reach & (base > 0)).then(base).otherwise(None)
         lf = lf.with_columns(charged.alias(f"_b_{m.id}"))
         b = pl.col(f"_b_{m.id}")
         rate = rate_expr(bm)
@@ -191,5 +246,5 @@ def evaluate(df: pl.DataFrame, policy: Policy) -> tuple[pl.DataFrame, list[pl.La
     df = lf.collect()
     layers = [_layer(df, policy, bm) for bm in measures]
     drop = [c for c in df.columns if c.startswith(("_p_", "_pp_", "_b_", "_r_"))] + [
-        "_metal", "_metal_used", "_match_hts"]
+        "_metal", "_metal_used", "_match_hts", "_claim_default"]
     return df.select(pl.exclude(drop)), layers

@@ -2,7 +2,10 @@
 
 Lists are curated product lists read at run time through the data store (never committed).
 A `.txt` list has one HTS code per line; a CSV list names its code column and may filter rows
-with ``where`` (column equals a value, or is one of several values).
+with ``where`` (column equals a value, or is one of several values). A list may name the official
+note text that decides its digits (``digits_from``): a list code that the note names only by some
+of its 10-digit statistical lines is narrowed to those lines (the curated lists often cut the
+note's 10-digit entries to 8 digits).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 
 from tariffline.data import store
 from tariffline.errors import PolicyError
-from tariffline.policy.schema import ListRef, ProductSet
+from tariffline.policy.schema import ListRef, NoteText, ProductSet
 
 Prefixes = dict[int, frozenset[str]]  # prefix length -> prefixes of that length
 
@@ -24,7 +27,39 @@ def _digits(code: str) -> str:
 
 def _key(ref: ListRef) -> tuple:
     return (ref.dataset, ref.column,
-            tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in ref.where.items())))
+            tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in ref.where.items())),
+            tuple((n.dataset, n.begins, n.ends) for n in ref.digits_from))
+
+
+_CODE = re.compile(r"(?<![\d.])(\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)(?![\d.]?\d)")
+
+
+def note_codes(note: NoteText) -> frozenset[str]:
+    """The HTS codes (4 to 10 digits) printed in a passage of note text."""
+    lines = store.open_text(note.dataset).splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.strip().startswith(note.begins)), None)
+    if start is None:
+        raise PolicyError(f"note text {note.dataset!r} has no line starting {note.begins!r} ({note.cite})")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip().startswith(note.ends)), None)
+    if end is None:
+        raise PolicyError(f"note text {note.dataset!r}: no line starting {note.ends!r} after "
+                          f"{note.begins!r} ({note.cite})")
+    text = "\n".join(lines[start:end])
+    return frozenset(_digits(c) for c in _CODE.findall(text) if "." in c)
+
+
+def narrow_to_note(codes: frozenset[str], named: frozenset[str]) -> frozenset[str]:
+    """Each code the note names at its own digits (or by a shorter prefix) is kept; one it names
+    only by longer statistical lines becomes those lines; one it does not name is kept as is
+    (the difference is for ASSUMPTIONS, not for silent removal)."""
+    out = set()
+    for c in codes:
+        if any(c[:n] in named for n in range(4, len(c) + 1, 2)):
+            out.add(c)
+            continue
+        longer = {n for n in named if len(n) > len(c) and n.startswith(c)}
+        out |= longer or {c}
+    return frozenset(out)
 
 
 _CACHE: dict[tuple, frozenset[str]] = {}
@@ -61,6 +96,9 @@ def _read_list(ref: ListRef) -> frozenset[str]:
         raise PolicyError(f"list {ref.dataset!r} holds malformed HTS codes, e.g. {bad[:3]}")
     if not codes:
         raise PolicyError(f"list {ref.dataset!r} with filter {ref.where} selects no products")
+    if ref.digits_from:
+        named = frozenset().union(*(note_codes(n) for n in ref.digits_from))
+        return narrow_to_note(frozenset(codes), named)
     return frozenset(codes)
 
 

@@ -47,11 +47,24 @@ class StatusEntry(_Model):
     authority: str | None = None  # only measures of this authority (an instrument may use several)
 
 
+class NoteText(_Model):
+    """A passage of official note text (e.g. U.S. note 19(k) to chapter 99): the lines from the
+    first one starting with ``begins`` up to (not including) the next one starting with ``ends``."""
+
+    dataset: str
+    begins: str = Field(min_length=8)
+    ends: str = Field(min_length=3)
+    cite: str  # e.g. "HTS 2026 Rev 6, ch. 99 subch. III U.S. note 19(k)"
+
+
 class ListRef(_Model):
     dataset: str
     column: str | None = None
     where: dict[str, str | list[str]] = Field(default_factory=dict)
     note: str = ""
+    # the law's digits: a list code the note text names only by 10-digit statistical lines is
+    # narrowed to those lines (a curated list cut to 8 digits must not reach the whole subheading)
+    digits_from: list[NoteText] = Field(default_factory=list)
 
 
 class ProductSet(_Model):
@@ -112,6 +125,12 @@ class Measure(_Model):
     rate: Rate
     value_base: Literal["full", "metal_content"] = "full"
     excluded_by: list[str] = Field(default_factory=list)
+    stack_group: str | None = None  # of the group's measures reaching a row, only the highest
+                                    # rate is charged (e.g. overlapping Section 301 lists)
+    claims: list[str] = Field(default_factory=list)  # program indicators: the measure applies
+                                    # only to rows entered under one of them (e.g. USMCA "S")
+    legal_status: list[StatusEntry] | None = None  # the measure's own standing (default: the
+                                    # instrument's entries of the measure's authority)
     in_transit: InTransit | None = None
     confidence: Confidence | None = None
     source: str
@@ -121,6 +140,11 @@ class Measure(_Model):
     @classmethod
     def _id(cls, v: str) -> str:
         return check_id(v)
+
+    @field_validator("stack_group")
+    @classmethod
+    def _stack_group(cls, v: str | None) -> str | None:
+        return None if v is None else check_id(v)
 
     @field_validator("heading", "heading_when_no_duty")
     @classmethod
