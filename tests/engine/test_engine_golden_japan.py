@@ -102,9 +102,11 @@ CASES = [
     ("toy_s122_last_day", "9503.00.00", "2026-07-23", 0.10, ["9903.03.01"], "Proc. 11012: 150 days", {}),
     ("toy_s122_lapsed", "9503.00.00", "2026-07-24", 0.0, [], "19 U.S.C. 2132: 150-day limit", {}),
     # Civil aircraft parts (Free): reciprocal until 15 Sep 2025; 9903.96.02 from 16 Sep 2025.
-    ("aircraft_before", "8807.30.00", "2025-09-15", 0.22, ["9903.85.08", "9903.02.73"],
+    # 8807.30.00.60: note 19(k) names only this statistical line of 8807.30.00 under 9903.85.08
+    # (the whole 8-digit subheading was charged before the list was read at the note's digits)
+    ("aircraft_before", "8807.30.00.60", "2025-09-15", 0.22, ["9903.85.08", "9903.02.73"],
      "EO 14345 s3 not retroactive: alu derivative 50% on 2,000 + reciprocal on the rest", {"metal_value": 2000.0}),
-    ("aircraft_exempt", "8807.30.00", "2025-09-16", 0.0, ["9903.96.02"], "EO 14345 s3; 9903.96.02",
+    ("aircraft_exempt", "8807.30.00.60", "2025-09-16", 0.0, ["9903.96.02"], "EO 14345 s3; 9903.96.02",
      {"metal_value": 2000.0}),
     ("aircraft_s122", "8807.30.00", "2026-03-10", 0.0, [], "Proc. 11012 Annex: civil aircraft", {}),
     # Pharmaceuticals (Free): Annex II (no reciprocal), s122-exempt.

@@ -23,7 +23,9 @@ D = dt.date.fromisoformat
 TOY = "9503.00.00"  # toys: MFN Free, no Section 232, not on the Section 301 lists
 CAR, TRUCK, PART = "8703.23.01", "8704.31.01", "8708.40.11"  # MFN 2.5%, 25%, 2.5%
 SWEATER = "6110.30.30"  # MFN 32%
-AIRCRAFT_PART = "8807.30.00"  # Free; aluminum derivative (9903.85.08) on metal content
+# Free; aluminum derivative (9903.85.08) on metal content: U.S. note 19(k) names the statistical
+# line 8807.30.00.60 only, not all of 8807.30.00 (the 8-digit code was wrongly charged before)
+AIRCRAFT_PART = "8807.30.00.60"
 
 # (case id, origin, hts, entry date, expected total rate, headings that must be reported, source, extra)
 CASES = [

@@ -42,8 +42,15 @@ def test_as_known_before_measure_published_hides_it():
 
 
 def test_ieepa_layers_report_struck_down_and_refundable():
-    res = _total("9503.00.00", "2025-10-01")
-    ieepa = [la for la in res["layers"] if la["authority"] == "IEEPA"]
+    # a layer's status is the one known at --as-known-on or, without it, at the entry date
+    # (issue 8 item 4): on 1 Oct 2025 EO 14345 was in force; Learning Resources v. Trump struck
+    # the IEEPA duties down on 20 Feb 2026, and the CIT ordered refunds on 4 Mar 2026
+    at_entry = _total("9503.00.00", "2025-10-01")
+    ieepa = [la for la in at_entry["layers"] if la["authority"] == "IEEPA"]
+    assert ieepa and ieepa[0]["legal_status"] == "in_force"
+    assert "struck down" not in ieepa[0]["legal_history"]
+    known_later = _total("9503.00.00", "2025-10-01", as_known_on="2026-04-01")
+    ieepa = [la for la in known_later["layers"] if la["authority"] == "IEEPA"]
     assert ieepa and ieepa[0]["legal_status"] == "refundable"
     assert "struck down 2026-02-20" in ieepa[0]["legal_history"]
     known_then = _total("9503.00.00", "2025-10-01", as_known_on="2025-12-01")

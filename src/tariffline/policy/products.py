@@ -11,6 +11,7 @@ note's 10-digit entries to 8 digits).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 
@@ -32,11 +33,35 @@ def _key(ref: ListRef) -> tuple:
 
 
 _CODE = re.compile(r"(?<![\d.])(\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)(?![\d.]?\d)")
+_LIST_LINE = re.compile(r"^\s*\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?(?:\s+\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)*\s*$")
+
+
+def printed_list(note: NoteText) -> frozenset[str]:
+    """The HTS codes of a list printed in columns in a passage of note text (lines holding
+    nothing but codes, e.g. the subheadings of U.S. note 2(v)(iii)(a)); 4-digit headings count."""
+    codes = frozenset(_digits(c) for ln in _passage(note) if _LIST_LINE.match(ln) for c in ln.split())
+    if not codes:
+        raise PolicyError(f"note text {note.dataset!r}: no printed list after {note.begins!r} ({note.cite})")
+    return codes
 
 
 def note_codes(note: NoteText) -> frozenset[str]:
-    """The HTS codes (4 to 10 digits) printed in a passage of note text."""
-    lines = store.open_text(note.dataset).splitlines()
+    """The HTS codes (4 to 10 digits) named in a passage of note text: written with dots in the
+    running text, or printed in a list."""
+    lines = _passage(note)
+    inline = (_digits(c) for c in _CODE.findall("\n".join(lines)) if "." in c)
+    listed = (_digits(c) for ln in lines if _LIST_LINE.match(ln) for c in ln.split())
+    return frozenset(inline) | frozenset(listed)
+
+
+@functools.lru_cache(maxsize=4)
+def _note_lines(dataset: str) -> tuple[str, ...]:
+    return tuple(store.open_text(dataset).splitlines())
+
+
+def _passage(note: NoteText) -> list[str]:
+    """The lines of a note passage, from ``begins`` up to ``ends``."""
+    lines = _note_lines(note.dataset)
     start = next((i for i, ln in enumerate(lines) if ln.strip().startswith(note.begins)), None)
     if start is None:
         raise PolicyError(f"note text {note.dataset!r} has no line starting {note.begins!r} ({note.cite})")
@@ -44,8 +69,7 @@ def note_codes(note: NoteText) -> frozenset[str]:
     if end is None:
         raise PolicyError(f"note text {note.dataset!r}: no line starting {note.ends!r} after "
                           f"{note.begins!r} ({note.cite})")
-    text = "\n".join(lines[start:end])
-    return frozenset(_digits(c) for c in _CODE.findall(text) if "." in c)
+    return lines[start:end]
 
 
 def narrow_to_note(codes: frozenset[str], named: frozenset[str]) -> frozenset[str]:
@@ -105,6 +129,11 @@ def _read_list(ref: ListRef) -> frozenset[str]:
 def resolve(products: ProductSet) -> Prefixes:
     """All prefixes of a product set, grouped by length."""
     codes = set(products.prefixes)
+    for note in products.notes:
+        key = ("note", note.dataset, note.begins, note.ends)
+        if key not in _CACHE:
+            _CACHE[key] = printed_list(note)
+        codes |= _CACHE[key]
     for ref in products.lists:
         codes |= _list_codes(ref)
     out: dict[int, set[str]] = {}

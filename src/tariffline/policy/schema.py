@@ -70,6 +70,7 @@ class ListRef(_Model):
 class ProductSet(_Model):
     prefixes: list[str] = Field(default_factory=list)
     lists: list[ListRef] = Field(default_factory=list)
+    notes: list[NoteText] = Field(default_factory=list)  # lists printed in official note text
 
     @field_validator("prefixes")
     @classmethod
