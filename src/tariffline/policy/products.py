@@ -33,13 +33,15 @@ def _key(ref: ListRef) -> tuple:
 
 
 _CODE = re.compile(r"(?<![\d.])(\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)(?![\d.]?\d)")
-_LIST_LINE = re.compile(r"^\s*\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?(?:\s+\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)*\s*$")
+_ONE = r"\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?"
+_LIST_LINE = re.compile(rf"^\s*{_ONE}(?:[;,]?\s*{_ONE})*[;,.]?\s*$")
 
 
 def printed_list(note: NoteText) -> frozenset[str]:
-    """The HTS codes of a list printed in columns in a passage of note text (lines holding
-    nothing but codes, e.g. the subheadings of U.S. note 2(v)(iii)(a)); 4-digit headings count."""
-    codes = frozenset(_digits(c) for ln in _passage(note) if _LIST_LINE.match(ln) for c in ln.split())
+    """The HTS codes of a list printed in a passage of note text: lines holding nothing but codes,
+    in columns (U.S. note 2(v)(iii)(a)) or separated by semicolons (note 33(j)); 4-digit headings
+    count."""
+    codes = frozenset(_line_codes(_passage(note)))
     if not codes:
         raise PolicyError(f"note text {note.dataset!r}: no printed list after {note.begins!r} ({note.cite})")
     return codes
@@ -50,8 +52,11 @@ def note_codes(note: NoteText) -> frozenset[str]:
     running text, or printed in a list."""
     lines = _passage(note)
     inline = (_digits(c) for c in _CODE.findall("\n".join(lines)) if "." in c)
-    listed = (_digits(c) for ln in lines if _LIST_LINE.match(ln) for c in ln.split())
-    return frozenset(inline) | frozenset(listed)
+    return frozenset(inline) | frozenset(_line_codes(lines))
+
+
+def _line_codes(lines: list[str]) -> list[str]:
+    return [_digits(c) for ln in lines if _LIST_LINE.match(ln) for c in re.findall(_ONE, ln)]
 
 
 @functools.lru_cache(maxsize=4)
