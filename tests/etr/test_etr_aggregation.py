@@ -93,14 +93,19 @@ def basket_frame():
 
 def test_engine_rows_drop_zero_value_and_unknown_origin_and_estimate_metal():
     rows = compute.engine_rows(basket_frame())
-    assert rows.height == 7
+    # 7 rated rows, the Mexican one split into its USMCA-claiming and declining shares (ET-01)
+    assert rows.height == 8
     assert rows.columns == ["row_id", "hts", "origin", "value", "quantity", "quantity_unit",
-                            "metal_value"]
-    assert rows["row_id"].to_list() == list(range(7))
+                            "metal_value", "program"]
+    assert rows["row_id"].to_list() == list(range(8))
+    mx = rows.filter(pl.col("origin") == "MX").sort("value")
+    assert mx["value"].to_list() == pytest.approx([400.0 * (1 - compute.DEFAULT_USMCA_SHARE),
+                                                   400.0 * compute.DEFAULT_USMCA_SHARE])
+    assert mx["program"].to_list() == ["none", None]
     # ch. 73 goods: all metal; others: the share
     assert rows["metal_value"].to_list()[:3] == [300.0, 50.0, 200.0]
     assert compute.engine_rows(basket_frame(), 0.25)["metal_value"][0] == 150.0
-    assert compute.engine_rows(basket_frame(), None)["metal_value"].null_count() == 7
+    assert compute.engine_rows(basket_frame(), None)["metal_value"].null_count() == 8
     with pytest.raises(InputError, match="between 0 and 1"):
         compute.engine_rows(basket_frame(), 1.5)
 
@@ -185,7 +190,7 @@ def test_stacked_days_split_into_bounded_calls_give_the_same_rates():
     CALLS.clear()
     seen = []
     many = compute.rate_days(rows, days, max_rows=5, on_chunk=seen.append)
-    assert len(CALLS) == 5 and seen == [5, 5, 5, 5, 1]  # 21 (row, day) pairs in slices of 5
+    assert len(CALLS) == 5 and seen == [5, 5, 5, 5, 4]  # 24 (row, day) pairs in slices of 5
     for a, b in zip(one, many):
         assert a.date == b.date
         assert a.per_origin.sort("origin").equals(b.per_origin.sort("origin"))

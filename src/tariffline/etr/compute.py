@@ -24,7 +24,14 @@ ENGINE_START = dt.date(2018, 1, 1)  # the engine's rules reach back to 1 Jan 201
 METAL_CHAPTERS = ("72", "73", "74", "76")
 DEFAULT_METAL_SHARE = 0.5  # other goods: the Budget Lab tariff-rate-tracker's "flat" default
 MAX_ROWS_PER_CALL = 60_000  # rows per engine call: bounds memory (~4 KB a row in the engine)
-BASE_ASSUMPTIONS = ["ETR-01", "ETR-02", "ETR-03", "ETR-04", "ETR-05", "ETR-06", "ETR-08", "ETR-09"]
+# Share of imports from Canada and Mexico entered claiming USMCA (ET-01): about 86-89% from
+# autumn 2025 to Feb. 2026 (Penn Wharton Budget Model figures as reported, Census data); 2024:
+# Canada 37.9%, Mexico 48.9%. Trade data cannot tell claims; the USMCA exemptions from the
+# Canada/Mexico IEEPA duties and Section 122 apply only to the claimed share.
+USMCA_ORIGINS = ("CA", "MX")
+DEFAULT_USMCA_SHARE = 0.87
+BASE_ASSUMPTIONS = ["ETR-01", "ETR-02", "ETR-03", "ETR-04", "ETR-05", "ETR-06", "ETR-08", "ETR-09",
+                    "ET-01"]
 # The engine's flags on rows that rest on a fallback, by the value column that sums them.
 FLAG_KINDS = {
     "estimated_value": "quantity_missing",  # no quantity (ETR-03)
@@ -34,16 +41,29 @@ FLAG_KINDS = {
 }
 
 
-def engine_rows(frame: pl.DataFrame, metal_share: float | None = DEFAULT_METAL_SHARE) -> pl.DataFrame:
+def engine_rows(frame: pl.DataFrame, metal_share: float | None = DEFAULT_METAL_SHARE,
+                usmca_share: float = DEFAULT_USMCA_SHARE) -> pl.DataFrame:
     """Basket rows as engine input (without ``entry_date``): positive value, known origin.
 
     ``metal_value`` (used only by duties on metal content) is the full value in chapters
     72, 73, 74 and 76 and ``metal_share`` of it elsewhere; ``None`` leaves it unset, and the
-    engine then charges such duties on the full value (its upper bound).
+    engine then charges such duties on the full value (its upper bound). A row of Canada or
+    Mexico becomes two: ``usmca_share`` of it claiming preferences (USMCA), the rest declining
+    them (``program='none'``), as trade data cannot tell claims (ET-01).
     """
     if metal_share is not None and not 0.0 <= metal_share <= 1.0:
         raise InputError(f"metal share {metal_share} must be between 0 and 1")
+    if not 0.0 <= usmca_share <= 1.0:
+        raise InputError(f"USMCA share {usmca_share} must be between 0 and 1")
     rows = frame.filter((pl.col("value") > 0) & pl.col("iso2").is_not_null())
+    rows = rows.with_columns(pl.lit(None, dtype=pl.Utf8).alias("program"))
+    usmca = pl.col("iso2").is_in(USMCA_ORIGINS)
+    scale = ["value", "quantity"]
+    claimed = rows.filter(usmca).with_columns(pl.col(c) * usmca_share for c in scale)
+    declined = rows.filter(usmca).with_columns(*[pl.col(c) * (1 - usmca_share) for c in scale],
+                                               pl.lit("none").alias("program"))
+    rows = pl.concat([rows.filter(~usmca), claimed, declined], how="vertical_relaxed").filter(
+        pl.col("value") > 0)
     if metal_share is None:
         metal = pl.lit(None, dtype=pl.Float64)
     else:
@@ -57,6 +77,7 @@ def engine_rows(frame: pl.DataFrame, metal_share: float | None = DEFAULT_METAL_S
         pl.col("quantity").cast(pl.Float64),
         pl.col("quantity_unit").cast(pl.Utf8),
         metal.cast(pl.Float64).alias("metal_value"),
+        pl.col("program"),
     )
 
 

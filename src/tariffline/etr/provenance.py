@@ -30,6 +30,11 @@ ASSUMPTIONS = {
     "ETR-09": "Where the HTS edition in force is not on hand the engine uses the nearest one "
               "(edition_fallback_share); 2024 HTS-10 codes missing from an edition take their "
               "8-digit line's or another edition's rates (line_fallback_share).",
+    "ET-01": "Trade data cannot tell USMCA claims: 87% of each Canada/Mexico row is taken to "
+             "claim USMCA (exempt from the Canada/Mexico IEEPA duties and Section 122 where the "
+             "law says so) and 13% to decline it (full duties, MFN); share of 2025-26 imports "
+             "claiming USMCA as reported from Penn Wharton Budget Model/Census (about 86-89%); "
+             "2024: Canada 37.9%, Mexico 48.9%. uncertain",
 }
 
 
