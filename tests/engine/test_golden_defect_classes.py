@@ -95,6 +95,10 @@ CASES = [
      "Proc. 11012: 9903.03.07/.08 only for goods entered under USMCA", {"program": "none"}),
     ("mx_s122_claimed", "MX", TOY, "2026-02-24", 0.0, ["9903.03.07"], ["9903.03.01"],
      "U.S. note 2(aa)(vi)-(vii)", {}),
+    ("ca_usmca_named", "CA", TOY, "2025-03-07", 0.0, ["9903.01.14"], ["9903.01.10"],
+     "USMCA named on an MFN-free line (no Special-column S): a valid claim", {"program": "S"}),
+    ("mx_s122_named", "MX", TOY, "2026-02-24", 0.0, ["9903.03.07"], ["9903.03.01"],
+     "U.S. note 2(aa)(vii): entered under USMCA", {"program": "S"}),
     ("jp_toy_no_usmca", "JP", TOY, "2026-02-24", 0.10, ["9903.03.01"], ["9903.03.07"],
      "Japan: Section 122 10%; the USMCA exemption never reaches it", {}),
     # --- 5. 2018 Section 232 country exemptions with their dates ---
@@ -165,6 +169,13 @@ def test_golden_defect_class(results, i):
     got = results.layers.filter(pl.col("row_id") == i)["heading"].to_list()
     for h in absent:
         assert h not in got, f"{cid}: {h} charged or reported ({got}); {source}"
+
+
+def test_usmca_cannot_be_named_for_goods_of_japan():
+    # General Note 11: USMCA is for goods of Canada and Mexico only
+    res = compute_duties(pl.DataFrame({"hts": [TOY], "origin": ["JP"], "entry_date": [dt.date(2025, 3, 7)],
+                                       "value": [1.0], "program": ["S"]}))
+    assert "cannot claim program 'S'" in res.totals["error"][0]
 
 
 def test_partial_8_digit_query_is_flagged_not_charged(results):

@@ -14,6 +14,7 @@ import functools
 
 import polars as pl
 
+from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.hts.editions import editions
 from tariffline.hts.loader import load_edition
@@ -193,8 +194,11 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
                                     "p_confidence": pl.Utf8, "p_title": pl.Utf8})
     df = df.join(pref, on="row_id", how="left", maintain_order="left")
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
+    # a program the origin may claim on the date, named on a line whose column 1 is already Free,
+    # is a valid claim (e.g. USMCA "S" for the Chapter 99 exemptions), not an error
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
-                       & pl.col("p_program").is_null())
+                       & pl.col("p_program").is_null()
+                       & ~((pl.col("mfn_amount") == 0) & program_open_expr(policy)).fill_null(False))
     cal = edition_tables()[0]
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")

@@ -77,20 +77,26 @@ def origin_expr(policy: Policy, codes: list[str]) -> pl.Expr:
     return expr | pl.col("origin_iso").is_in(sorted(plain))
 
 
-def claim_expr(policy: Policy, indicators: list[str]) -> pl.Expr:
-    """Rows entered under one of the programs ``indicators``: the row names one of them in
-    ``program``, or names none and ``_claim_default`` is set (the engine claims what the origin
-    may claim on the date); ``program='none'`` claims nothing."""
+def program_open_expr(policy: Policy, indicators: list[str] | None = None) -> pl.Expr:
+    """Rows whose origin may claim, on the entry date, a program among ``indicators`` (all
+    programs when None) — the one the row names in ``program`` or, where it names none, any."""
     may = pl.lit(False)
     for p in policy.programs:
-        if p.indicator not in indicators:
+        if indicators is not None and p.indicator not in indicators:
             continue
         ok = origin_expr(policy, p.origins) & (pl.col("entry_date") >= p.start)
         if p.end is not None:
             ok &= pl.col("entry_date") < p.end
-        named = pl.col("program").is_null() & pl.col("_claim_default")
-        may = may | (ok & (named | pl.col("program").is_in(indicators)))
+        may = may | (ok & (pl.col("program").is_null() | (pl.col("program") == p.indicator)))
     return may.fill_null(False)
+
+
+def claim_expr(policy: Policy, indicators: list[str]) -> pl.Expr:
+    """Rows entered under one of the programs ``indicators``: the row names one of them in
+    ``program``, or names none and ``_claim_default`` is set (the engine claims what the origin
+    may claim on the date); ``program='none'`` claims nothing."""
+    named = pl.col("program").is_in(indicators) | (pl.col("program").is_null() & pl.col("_claim_default"))
+    return (named & program_open_expr(policy, indicators)).fill_null(False)
 
 
 def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
