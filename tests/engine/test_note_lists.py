@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tariffline.errors import PolicyError
 from tariffline.policy import products
-from tariffline.policy.schema import ListRef, Measure, NoteText
+from tariffline.policy.schema import ListRef, Measure, NoteText, ProductSet
 
 code8 = st.text(alphabet="0123456789", min_size=8, max_size=8)
 code10 = st.text(alphabet="0123456789", min_size=10, max_size=10)
@@ -69,7 +69,7 @@ def test_missing_anchor_is_a_one_line_policy_error(monkeypatch):
 
 def test_bad_within_prefix_and_stack_group_are_rejected():
     with pytest.raises(pydantic.ValidationError, match="2, 4, 6, 8 or 10 digits"):
-        ListRef(dataset="yale:ieepa_exempt_products", column="hts10", within=["4"])
+        ProductSet(lists=[ListRef(dataset="yale:ieepa_exempt_products", column="hts10")], within=["4"])
     with pytest.raises(pydantic.ValidationError, match="lower-case"):
         Measure(id="m", description="d", start="2025-01-01", origins=["ALL"], source="s",
                 rate={"type": "exempt"}, stack_group="Section 301")

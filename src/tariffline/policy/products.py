@@ -29,7 +29,7 @@ def _digits(code: str) -> str:
 def _key(ref: ListRef) -> tuple:
     return (ref.dataset, ref.column,
             tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in ref.where.items())),
-            tuple((n.dataset, n.begins, n.ends) for n in ref.digits_from), tuple(ref.within))
+            tuple((n.dataset, n.begins, n.ends) for n in ref.digits_from))
 
 
 _CODE = re.compile(r"(?<![\d.])(\d{4}(?:\.\d{2}){0,2}(?:\.?\d{2})?)(?![\d.]?\d)")
@@ -120,8 +120,6 @@ def _read_list(ref: ListRef) -> frozenset[str]:
     # A statistical code written with extra trailing digits (e.g. '850511007000' in the IEEPA
     # exemption list) is read as its first 10 digits; see ASSUMPTIONS (EN-10).
     codes = [c[:10] if c.isdigit() and len(c) in (11, 12) else c for c in codes]
-    if ref.within:
-        codes = [c for c in codes if c.startswith(tuple(ref.within))]
     bad = [c for c in codes if not c.isdigit() or not 2 <= len(c) <= 10]
     if bad:
         raise PolicyError(f"list {ref.dataset!r} holds malformed HTS codes, e.g. {bad[:3]}")
@@ -143,6 +141,8 @@ def resolve(products: ProductSet) -> Prefixes:
         codes |= _CACHE[key]
     for ref in products.lists:
         codes |= _list_codes(ref)
+    if products.within:
+        codes = {c for c in codes if c.startswith(tuple(products.within))}
     out: dict[int, set[str]] = {}
     for c in codes:
         out.setdefault(len(c), set()).add(c)

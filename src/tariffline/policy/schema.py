@@ -65,20 +65,15 @@ class ListRef(_Model):
     # the law's digits: a list code the note text names only by 10-digit statistical lines is
     # narrowed to those lines (a curated list cut to 8 digits must not reach the whole subheading)
     digits_from: list[NoteText] = Field(default_factory=list)
-    within: list[str] = Field(default_factory=list)  # keep only list codes under these prefixes
-
-    @field_validator("within")
-    @classmethod
-    def _within(cls, v: list[str]) -> list[str]:
-        return [normalize_prefix(p) for p in v]
 
 
 class ProductSet(_Model):
     prefixes: list[str] = Field(default_factory=list)
     lists: list[ListRef] = Field(default_factory=list)
     notes: list[NoteText] = Field(default_factory=list)  # lists printed in official note text
+    within: list[str] = Field(default_factory=list)  # keep only the codes under these prefixes
 
-    @field_validator("prefixes")
+    @field_validator("prefixes", "within")
     @classmethod
     def _prefixes(cls, v: list[str]) -> list[str]:
         return [normalize_prefix(p) for p in v]
