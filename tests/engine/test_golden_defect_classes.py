@@ -79,6 +79,11 @@ CASES = [
      "EO of Nov. 14, 2025: added to Annex II from 2025-11-13 (note 2(v)(iii)(a))", {}),
     ("de_coffee_day_before_agri", "DE", "0901.21.00", "2025-11-12", 0.15, ["9903.02.20"], ["9903.01.32"],
      "EU 15% in all before the additions", {}),
+    ("jp_s122_annex_first_day", "JP", "8541.10.00", "2026-02-24", 0.0, ["9903.03.03"], ["9903.03.01"],
+     "Proc. 11012: 8541.10.00 printed in note 2(aa)(ii)", {}),
+    ("de_s122_not_annex", "DE", "8407.10.00", "2026-02-24", 0.10, ["9903.03.01"], ["9903.03.03"],
+     "aircraft engines are not in note 2(aa)(ii) (the curated list merged 9903.03.05 goods); "
+     "MFN Free", {}),
     ("jp_aircraft_day_before", "JP", "8807.30.00.60", "2025-09-15", 0.22, ["9903.85.08", "9903.02.73"],
      ["9903.01.32"], "civil aircraft are not Annex II: 50% on 2,000 + 15% on 8,000",
      {"metal_value": 2000.0}),
