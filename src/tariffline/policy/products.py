@@ -2,7 +2,9 @@
 
 Lists are curated product lists read at run time through the data store (never committed).
 A `.txt` list has one HTS code per line; a CSV list names its code column and may filter rows
-with ``where`` (column equals a value, or is one of several values).
+with ``where`` (column equals a value, or is one of several values); a Chapter 99 note text
+names the subdivision whose printed list is read (``subdivision: "52(b)"``, see
+:mod:`tariffline.policy.note_lists`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 from tariffline.data import store
 from tariffline.errors import PolicyError
+from tariffline.policy import note_lists
 from tariffline.policy.schema import ListRef, ProductSet
 
 Prefixes = dict[int, frozenset[str]]  # prefix length -> prefixes of that length
@@ -23,7 +26,7 @@ def _digits(code: str) -> str:
 
 
 def _key(ref: ListRef) -> tuple:
-    return (ref.dataset, ref.column,
+    return (ref.dataset, ref.column, ref.subdivision,
             tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in ref.where.items())))
 
 
@@ -39,6 +42,8 @@ def _list_codes(ref: ListRef) -> frozenset[str]:
 
 def _read_list(ref: ListRef) -> frozenset[str]:
     text = store.open_text(ref.dataset)
+    if ref.subdivision is not None:
+        return note_lists.codes(text, ref.subdivision)
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if ref.column is None:
         codes = [_digits(ln.split(",")[0]) for ln in lines]
