@@ -100,7 +100,8 @@ CASES = [
     ("toy_last_ieepa_day", "9503.00.00", "2026-02-23", 0.15, ["9903.02.73"], "EO of 20 Feb 2026", {}),
     ("toy_s122", "9503.00.00", "2026-02-24", 0.10, ["9903.03.01"], "Proc. 11012", {}),
     ("toy_s122_last_day", "9503.00.00", "2026-07-23", 0.10, ["9903.03.01"], "Proc. 11012: 150 days", {}),
-    ("toy_s122_lapsed", "9503.00.00", "2026-07-24", 0.0, [], "19 U.S.C. 2132: 150-day limit", {}),
+    ("toy_s122_lapsed", "9503.00.00", "2026-07-24", 0.125, ["9903.05.49"],
+     "19 U.S.C. 2132: s122 lapsed; Section 301 note 52(k) 12.5% from 24 Jul 2026", {}),
     # Civil aircraft parts (Free): reciprocal until 15 Sep 2025; 9903.96.02 from 16 Sep 2025.
     # 8807.30.00.60: note 19(k) names only this statistical line of 8807.30.00 under 9903.85.08
     # (the whole 8-digit subheading was charged before the list was read at the note's digits)

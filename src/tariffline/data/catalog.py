@@ -39,6 +39,7 @@ _REGISTERING_MODULES = (
     "tariffline.data.core_datasets",
     "tariffline.hts.editions",
     "tariffline.japan.datasets",
+    "tariffline.policy.note_datasets",
     "tariffline.trade.datasets",
 )
 

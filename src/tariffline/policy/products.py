@@ -5,7 +5,8 @@ A `.txt` list has one HTS code per line; a CSV list names its code column and ma
 with ``where`` (column equals a value, or is one of several values). A list may name the official
 note text that decides its digits (``digits_from``): a list code that the note names only by some
 of its 10-digit statistical lines is narrowed to those lines (the curated lists often cut the
-note's 10-digit entries to 8 digits).
+note's 10-digit entries to 8 digits). A list may also be the one printed in a subdivision of a
+Chapter 99 note (``subdivision: "52(b)"``, see :mod:`tariffline.policy.note_lists`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 
 from tariffline.data import store
 from tariffline.errors import PolicyError
+from tariffline.policy import note_lists
 from tariffline.policy.schema import ListRef, NoteText, ProductSet
 
 Prefixes = dict[int, frozenset[str]]  # prefix length -> prefixes of that length
@@ -27,7 +29,7 @@ def _digits(code: str) -> str:
 
 
 def _key(ref: ListRef) -> tuple:
-    return (ref.dataset, ref.column,
+    return (ref.dataset, ref.column, ref.subdivision,
             tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in ref.where.items())),
             tuple((n.dataset, n.begins, n.ends) for n in ref.digits_from))
 
@@ -103,6 +105,8 @@ def _list_codes(ref: ListRef) -> frozenset[str]:
 
 def _read_list(ref: ListRef) -> frozenset[str]:
     text = store.open_text(ref.dataset)
+    if ref.subdivision is not None:
+        return note_lists.codes(text, ref.subdivision)
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if ref.column is None:
         codes = [_digits(ln.split(",")[0]) for ln in lines]

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tariffline.policy.note_lists import NoteListError, parse_address
+
 Confidence = Literal["confirmed", "likely", "uncertain"]
 AUTHORITIES = (
     "MFN", "Column 2", "preference", "Section 232", "IEEPA", "Section 122", "Section 301",
@@ -65,6 +67,19 @@ class ListRef(_Model):
     # the law's digits: a list code the note text names only by 10-digit statistical lines is
     # narrowed to those lines (a curated list cut to 8 digits must not reach the whole subheading)
     digits_from: list[NoteText] = Field(default_factory=list)
+    subdivision: str | None = None  # a list printed in a Chapter 99 note text, e.g. "52(b)"
+    # (policy/note_lists.py); then `column` and `where` do not apply
+
+    @model_validator(mode="after")
+    def _subdivision(self) -> "ListRef":
+        if self.subdivision is not None:
+            if self.column is not None or self.where:
+                raise ValueError("a note subdivision list takes no 'column' or 'where'")
+            try:
+                parse_address(self.subdivision)
+            except NoteListError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
 
 class ProductSet(_Model):
