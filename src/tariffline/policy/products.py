@@ -13,6 +13,7 @@ import re
 
 from tariffline.data import store
 from tariffline.errors import PolicyError
+from tariffline.policy import note_codes
 from tariffline.policy.schema import ListRef, ProductSet
 
 Prefixes = dict[int, frozenset[str]]  # prefix length -> prefixes of that length
@@ -39,6 +40,8 @@ def _list_codes(ref: ListRef) -> frozenset[str]:
 
 def _read_list(ref: ListRef) -> frozenset[str]:
     text = store.open_text(ref.dataset)
+    if note_codes.is_note(ref.dataset):  # a U.S. note's own code table (note_codes.py)
+        return frozenset(note_codes.codes_in(text, str(ref.where.get("subdivision", "")), ref.dataset))
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if ref.column is None:
         codes = [_digits(ln.split(",")[0]) for ln in lines]
