@@ -44,7 +44,8 @@ def test_as_known_before_measure_published_hides_it():
 def test_ieepa_layers_report_struck_down_and_refundable():
     res = _total("9503.00.00", "2025-10-01")
     ieepa = [la for la in res["layers"] if la["authority"] == "IEEPA"]
-    assert ieepa and ieepa[0]["legal_status"] == "refundable"
+    # CBP's refund process (CSMS 68340863, phase 1 from 2026-04-20) is the latest entry
+    assert ieepa and ieepa[0]["legal_status"] == "refund_process"
     assert "struck down 2026-02-20" in ieepa[0]["legal_history"]
     known_then = _total("9503.00.00", "2025-10-01", as_known_on="2025-12-01")
     assert [la["legal_status"] for la in known_then["layers"] if la["authority"] == "IEEPA"] == ["in_force"]
