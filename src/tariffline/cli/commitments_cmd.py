@@ -131,6 +131,8 @@ def register(app: typer.Typer) -> None:
         unit: str = typer.Option(None, "--unit"),
         part_of: str = typer.Option(None, "--part-of", help="Package event this is part of."),
         supersedes: str = typer.Option(None, "--supersedes", help="Event this one corrects."),
+        stage: str = typer.Option("announced", "--stage",
+                                  help="announced|funded (counted apart in `status`)."),
         notes: str = typer.Option(None, "--notes"),
         events_file: Path = _EVENTS_FILE, json_out: bool = _JSON,
     ) -> None:
@@ -139,7 +141,7 @@ def register(app: typer.Typer) -> None:
             "id": event_id, "date": date, "type": type_, "title": title, "source": source,
             "confidence": confidence, "commitment": commitment, "agreement": agreement,
             "amount": amount, "unit": unit, "part_of": part_of, "supersedes": supersedes,
-            "notes": notes,
+            "stage": stage, "notes": notes,
         }, events_file=events_file)
         if json_out:
             print_json(event)
