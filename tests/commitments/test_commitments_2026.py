@@ -90,3 +90,12 @@ def test_summit_meeting_on_the_timeline(opts):
                         policy_root=opts["policy_root"])
     refs = {r["ref"] for r in rows}
     assert {"invest_tranche_2", "summit_2026_03_19"} <= refs
+
+
+def test_refund_phases_on_the_timeline_carry_their_confidence():
+    # phase 1 from CBP CSMS 68340863 (confirmed); phase 2 from trade press (likely); phase 3
+    # "late July" (uncertain); entries of the EO 14345 file (Japan's 15%), full policy
+    rows = [r for r in api.timeline("2026-04-20", "2026-07-31", kinds=["measure"])
+            if r["ref"] == "eo14345_japan_agreement" and r["type"] == "refund_process"]
+    assert [(str(r["date"]), r["confidence"]) for r in rows] == [
+        ("2026-04-20", "confirmed"), ("2026-06-29", "likely"), ("2026-07-31", "uncertain")]

@@ -183,7 +183,8 @@ def test_ieepa_partner_layer_shows_the_refund_process():
 # --- events ------------------------------------------------------------------------------
 def test_events_list_the_2026_actions():
     rows = cm_api.timeline("2026-01-01", "2026-12-31", kinds=["measure"])
-    got = {(str(r["date"]), r["type"], r["title"].split(" takes effect")[0].split(" ends")[0])
+    got = {(str(r["date"]), r["type"],
+            r["title"].split(" takes effect")[0].split(" ends")[0].split(" is revised")[0])
            for r in rows}
     titles = {t for _, _, t in got}
     expected = {
@@ -198,6 +199,9 @@ def test_events_list_the_2026_actions():
     dated = {(d, t) for d, _, t in got}
     for day, title in expected:
         assert (day, title) in dated, (day, title, sorted(titles))
+    # the Rev 20 text of note 40 replaces the Rev 14 rules on 29 Sep: one "revised" entry
+    pharma = "Adjusting Imports of Pharmaceuticals and Pharmaceutical Ingredients Into the United States"
+    assert {typ for d, typ, t in got if d == "2026-09-29" and t == pharma} == {"revised"}
 
 
 def test_note_codes_errors_name_the_problem():
