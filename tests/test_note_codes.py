@@ -5,7 +5,9 @@ from hypothesis import strategies as st
 
 from tariffline.policy import note_codes
 
-_code = st.from_regex(r"\d{4}\.\d{2}\.\d{4}", fullmatch=True) | st.from_regex(r"\d{4}\.\d{2}\.\d{2}", fullmatch=True)
+_ten = st.integers(0, 10**10 - 1).map(lambda n: f"{n:010d}")
+_code = st.one_of(_ten.map(lambda d: f"{d[:4]}.{d[4:6]}.{d[6:]}"),  # statistical number
+                  _ten.map(lambda d: f"{d[:4]}.{d[4:6]}.{d[6:8]}"))  # 8-digit subheading
 
 
 def _note(before: list[str], target: list[str], after: list[str], width: int) -> str:
@@ -19,8 +21,8 @@ def _note(before: list[str], target: list[str], after: list[str], width: int) ->
             f"  (d) Heading 9903.04.60 applies.\n{table(after)}\n")
 
 
-@given(st.lists(_code, min_size=1, max_size=30), st.lists(_code, min_size=1, max_size=30),
-       st.lists(_code, min_size=1, max_size=30), st.integers(1, 6))
+@given(st.lists(_code, min_size=1, max_size=12), st.lists(_code, min_size=1, max_size=12),
+       st.lists(_code, min_size=1, max_size=12), st.integers(1, 6))
 def test_codes_of_one_subdivision_in_order(before, target, after, width):
     text = _note(before, target, after, width)
     assert note_codes.codes_in(text, "c") == [c.replace(".", "") for c in target]
