@@ -29,13 +29,16 @@ def test_status_json_fields(capsys, log):
     rows = {r["id"]: r for r in json.loads(out)}
     inv = rows["jp_invest_550bn"]
     assert {"id", "target", "delivered", "unit", "deadline", "pace"} <= set(inv)
-    assert (inv["target"], inv["delivered"], inv["deadline"], inv["pace"]) == (550, 36, "2029-01-19", "behind")
+    # announced: $36bn (Feb. 17) + up to $73bn (White House fact sheet, Mar. 19); 109 > 550*208/1233
+    assert (inv["target"], inv["delivered"], inv["deadline"], inv["pace"]) == (550, 109, "2029-01-19", "on_pace")
+    assert inv["funded"] is None  # no funding recorded: unknown, not zero
     assert rows["jp_boeing_100"]["delivered"] is None
 
 
 def test_status_table_mentions_unknown(capsys, log):
     code, out, _ = run(capsys, "commitments", "status", "--as-of", "2026-03-31", "--events-file", log)
-    assert code == 0 and "jp_invest_550bn" in out and "unknown" in out and "behind" in out
+    assert code == 0 and "jp_invest_550bn" in out and "unknown" in out and "on_pace" in out
+    assert "announced" in out and "funded" in out
 
 
 def test_deadlines_json(capsys):

@@ -38,11 +38,12 @@ def _delivered(log, policy, day="2026-04-30"):
 
 
 def test_add_event_appends_and_counts(log, policy):
-    assert _delivered(log, policy) == 36
+    # seed: tranche 1 $36bn (Feb. 17) + tranche 2 up to $73bn (White House fact sheet, Mar. 19)
+    assert _delivered(log, policy) == 109
     stored = api.add_event(GOOD, events_file=log)
     assert stored["log"] == str(log)
-    assert _delivered(log, policy) == 46
-    assert _delivered(log, policy, "2026-04-09") == 36  # not before its date
+    assert _delivered(log, policy) == 119
+    assert _delivered(log, policy, "2026-04-09") == 109  # not before its date
     second = dict(GOOD, id="invest_tranche_y", amount=4)
     api.add_event(second, events_file=log)
     lines = log.read_text().splitlines()
@@ -53,7 +54,7 @@ def test_correction_supersedes_and_keeps_history(log, policy):
     api.add_event(GOOD, events_file=log)
     api.add_event(dict(GOOD, id="invest_tranche_x_fix", amount=12.5, supersedes="invest_tranche_x"),
                   events_file=log)
-    assert _delivered(log, policy) == 48.5
+    assert _delivered(log, policy) == 121.5
     assert len(log.read_text().splitlines()) == 2  # both kept
     with pytest.raises(InputError, match="already superseded"):
         api.add_event(dict(GOOD, id="again", supersedes="invest_tranche_x"), events_file=log)

@@ -27,14 +27,15 @@ def _by_id(rows):
 def test_done_when_status_2026_03_31(opts):
     rows = _by_id(api.status("2026-03-31", **opts))
     inv = rows["jp_invest_550bn"]
+    # announced: $36bn (Feb. 17) + up to $73bn (White House fact sheet of Mar. 19, 2026)
     assert (inv["target"], inv["delivered"], inv["unit"], inv["deadline"]) == (
-        550, 36, "USD_bn", dt.date(2029, 1, 19))
+        550, 109, "USD_bn", dt.date(2029, 1, 19))
     # MOU signed 2025-09-04 to 2029-01-19: 1233 days, 208 elapsed on 2026-03-31
     assert inv["share_elapsed"] == pytest.approx(208 / 1233)
     assert inv["expected"] == pytest.approx(550 * 208 / 1233)
-    assert inv["share_delivered"] == pytest.approx(36 / 550)
-    assert inv["pace"] == "behind"
-    assert inv["unconfirmed"] == 40  # the reported March round is not counted as delivered
+    assert inv["share_delivered"] == pytest.approx(109 / 550)
+    assert inv["pace"] == "on_pace"  # 109 >= 550 * 208 / 1233 = 92.8
+    assert inv["unconfirmed"] is None  # the uncertain ~$40bn report is superseded (CM-30)
     for cid in ("jp_ag_purchases_8bn", "jp_energy_7bn", "jp_rice_ma_plus75", "jp_boeing_100",
                 "jp_defense_17bn"):
         assert rows[cid]["delivered"] is None and rows[cid]["pace"] == "unknown", cid

@@ -52,6 +52,10 @@ def test_ieepa_layers_report_struck_down_and_refundable():
     known_later = _total("9503.00.00", "2025-10-01", as_known_on="2026-04-01")
     ieepa = [la for la in known_later["layers"] if la["authority"] == "IEEPA"]
     assert ieepa and ieepa[0]["legal_status"] == "refundable"
+    # CBP's refund process (CSMS 68340863, phase 1 from 2026-04-20) once it is known
+    known_now = _total("9503.00.00", "2025-10-01", as_known_on="2026-12-01")
+    ieepa = [la for la in known_now["layers"] if la["authority"] == "IEEPA"]
+    assert ieepa and ieepa[0]["legal_status"] == "refund_process"
     assert "struck down 2026-02-20" in ieepa[0]["legal_history"]
     known_then = _total("9503.00.00", "2025-10-01", as_known_on="2025-12-01")
     assert [la["legal_status"] for la in known_then["layers"] if la["authority"] == "IEEPA"] == ["in_force"]

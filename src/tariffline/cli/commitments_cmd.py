@@ -32,7 +32,7 @@ def _num(value: float | None) -> str:
 def _status_table(rows: list[dict], as_of: str) -> Table:
     table = Table(title=f"Commitments as of {as_of}")
     widths = {"id": max((len(r["id"]) for r in rows), default=2), "party": 5, "target": 6,
-              "delivered": 9, "unit": 7, "deadline": 10, "elapsed": 7, "pace": 7, "in force": 6}
+              "announced": 9, "funded": 7, "unit": 7, "deadline": 10, "elapsed": 7, "pace": 7, "in force": 6}
     for col, width in widths.items():
         table.add_column(col, min_width=width, max_width=10 if col == "unit" else None,
                          overflow="fold")
@@ -43,6 +43,7 @@ def _status_table(rows: list[dict], as_of: str) -> Table:
             table, r["id"], r["party"],
             "—" if r["target"] is None else _num(r["target"]) + ("/yr" if r["per_year"] else ""),
             "—" if r["target"] is None else _num(r["delivered"]) + ("*" if r["unconfirmed"] else ""),
+            _num(r["funded"]) if r["kind"] == "investment" and r["target"] is not None else "—",
             r["unit"], str(r["deadline"] or "—"), pct(r["share_elapsed"], 1),
             "n/a" if r["pace"] == "not_applicable" else r["pace"],
             f"{live} of {len(linked)}" if linked else "—",
@@ -68,14 +69,16 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             if r["share_delivered"] is not None and r["expected"] is not None:
                 console.print(
-                    f"{r['id']}: {_num(r['delivered'])} of {_num(r['target'])} {r['unit']} "
-                    f"({pct(r['share_delivered'], 1)}) with {pct(r['share_elapsed'], 1)} of the "
+                    f"{r['id']}: {_num(r['delivered'])} of {_num(r['target'])} {r['unit']} announced "
+                    f"({pct(r['share_delivered'], 1)}; funded: {_num(r['funded'])}) with {pct(r['share_elapsed'], 1)} of the "
                     f"period to {r['deadline']} elapsed; straight-line pace {r['expected']:,.1f} "
                     f"-> {r['pace']}", highlight=False)
             if r["unconfirmed"]:
                 console.print(f"* {r['id']}: a further {_num(r['unconfirmed'])} {r['unit']} reported "
                               "by uncertain sources, not counted", highlight=False)
-        console.print("unknown = no public delivery data is tracked (not zero); n/a = no quantified "
+        console.print("announced = selected or pledged amounts; funded = money committed or paid, "
+                      "counted apart (unknown while none is recorded). "
+                      "unknown = no public delivery data is tracked (not zero); n/a = no quantified "
                       "target; in force = linked U.S. tariff measures in force that day.",
                       style="dim", highlight=False)
 
@@ -128,6 +131,8 @@ def register(app: typer.Typer) -> None:
         unit: str = typer.Option(None, "--unit"),
         part_of: str = typer.Option(None, "--part-of", help="Package event this is part of."),
         supersedes: str = typer.Option(None, "--supersedes", help="Event this one corrects."),
+        stage: str = typer.Option("announced", "--stage",
+                                  help="announced|funded (counted apart in `status`)."),
         notes: str = typer.Option(None, "--notes"),
         events_file: Path = _EVENTS_FILE, json_out: bool = _JSON,
     ) -> None:
@@ -136,7 +141,7 @@ def register(app: typer.Typer) -> None:
             "id": event_id, "date": date, "type": type_, "title": title, "source": source,
             "confidence": confidence, "commitment": commitment, "agreement": agreement,
             "amount": amount, "unit": unit, "part_of": part_of, "supersedes": supersedes,
-            "notes": notes,
+            "stage": stage, "notes": notes,
         }, events_file=events_file)
         if json_out:
             print_json(event)

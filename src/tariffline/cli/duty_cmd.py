@@ -15,7 +15,8 @@ from tariffline.dates import parse_date
 from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
 
 _STATUS = {"in_force": "in force", "struck_down": "struck down", "refundable": "refundable",
-           "enjoined": "enjoined", "expired": "expired", "terminated": "terminated"}
+           "enjoined": "enjoined", "expired": "expired", "terminated": "terminated",
+           "refund_process": "refund process"}
 
 
 def _money(x: float | None) -> str:

@@ -1,8 +1,9 @@
 """Chart of a cumulative pledge against what has been announced toward it, over time.
 
 Lines: the amount pledged (from the commitment's announcement to its deadline); up to the as-of
-day, the amount announced (counted events of confirmed or likely confidence) and, dashed, the
-same plus amounts reported only by uncertain sources; and the straight-line pace from the period
+day, the amount announced (counted events of confirmed or likely confidence), the amount funded
+(events of stage ``funded``, if any) and, dashed, the announced amount plus amounts reported
+only by uncertain sources; and the straight-line pace from the period
 start to the deadline. The file type follows the suffix (.png or .svg); the file is written
 atomically.
 """
@@ -44,8 +45,10 @@ def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Pat
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    counted = [e for e in events if e.counts and e.date <= as_of]
+    counted = [e for e in events if e.counts and e.stage == "announced" and e.date <= as_of]
     firm = [e for e in counted if e.confidence != "uncertain"]
+    funded = [e for e in events if e.counts and e.stage == "funded" and e.date <= as_of
+              and e.confidence != "uncertain"]
     start = c.announced - dt.timedelta(days=30)
     right = max(as_of, c.deadline or as_of) + dt.timedelta(days=30)
     fig, ax = plt.subplots(figsize=(9, 4.8))
@@ -57,6 +60,10 @@ def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Pat
     xs, ys = _steps(firm, start, as_of)
     ax.step(xs, ys, where="post", color="tab:blue", linewidth=2,
             label=f"announced ({ys[-1]:g} {c.unit} as of {as_of})")
+    if funded:
+        fx, fy = _steps(funded, start, as_of)
+        ax.step(fx, fy, where="post", color="tab:green", linewidth=2,
+                label=f"funded ({fy[-1]:g} {c.unit} as of {as_of})")
     if c.period_start and c.deadline:
         ax.plot([c.period_start, c.deadline], [0, c.target], color="grey", linestyle=":",
                 label=f"straight-line pace to {c.deadline}")

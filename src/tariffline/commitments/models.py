@@ -33,6 +33,9 @@ CommitmentKind = Literal["investment", "purchase", "regulatory", "tariff", "coop
 EventType = Literal[
     "negotiation", "investment", "purchase", "implementation", "meeting", "safeguard", "legal",
 ]
+# How far an amount has gone: announced (selected, pledged "up to") or funded (money committed
+# or paid). The two are counted apart; a funding event never adds to the announced total.
+Stage = Literal["announced", "funded"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -160,7 +163,8 @@ class Event(_Model):
 
     An event with a ``commitment``, an ``amount`` and no ``part_of`` counts toward that
     commitment's delivery; the parts of a package (``part_of``) are listed but not counted
-    twice. ``supersedes`` corrects an earlier event without deleting it (history is kept).
+    twice. ``stage`` says whether the amount is announced or funded; the two are summed apart.
+    ``supersedes`` corrects an earlier event without deleting it (history is kept).
     """
 
     id: Id
@@ -173,6 +177,7 @@ class Event(_Model):
     unit: str | None = None
     part_of: str | None = None
     supersedes: str | None = None
+    stage: Stage = "announced"
     source: str = Field(min_length=1)
     confidence: Confidence
     notes: str = ""
@@ -193,6 +198,8 @@ class Event(_Model):
                 raise ValueError(f"event {self.id}: an amount needs a unit")
         elif self.unit:
             raise ValueError(f"event {self.id}: unit {self.unit!r} given without an amount")
+        if self.stage == "funded" and self.amount is None:
+            raise ValueError(f"event {self.id}: a funded event needs an amount")
         if self.supersedes == self.id or self.part_of == self.id:
             raise ValueError(f"event {self.id}: cannot refer to itself")
         return self

@@ -93,6 +93,9 @@ def measures_for_origin(policy: Policy, origin: str) -> list[MeasureRow]:
     return [_row(bm) for bm in policy.measures if _covers(policy, bm, origin)]
 
 
+_ORDER = ("confirmed", "likely", "uncertain")
+
+
 @dataclass(frozen=True)
 class StatusChange:
     day: dt.date
@@ -106,7 +109,8 @@ class StatusChange:
 def status_changes(policy: Policy, instrument_ids: set[str]) -> list[StatusChange]:
     """Legal-status entries (struck down, refundable...) of the given instruments."""
     return [
-        StatusChange(s.from_, inst.id, inst.title, s.status, s.citation, inst.confidence)
+        StatusChange(s.from_, inst.id, inst.title, s.status, s.citation,
+                     max(inst.confidence, s.confidence, key=_ORDER.index))
         for inst in policy.instruments if inst.id in instrument_ids
         for s in inst.legal_status
     ]

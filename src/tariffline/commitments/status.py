@@ -1,9 +1,11 @@
 """Status of each commitment on a given day: delivered against target, time elapsed, pace.
 
-Delivered = the sum of counted events (see :class:`~tariffline.commitments.models.Event`) dated
-on or before the day, excluding events of ``uncertain`` confidence, which are reported apart as
-``unconfirmed``. A commitment whose delivery is not tracked has ``delivered = None`` (unknown,
-never zero). Pace compares delivered with a straight line from ``period_start`` (0) to the
+Delivered = the sum of counted *announced* events (see
+:class:`~tariffline.commitments.models.Event`) dated on or before the day, excluding events of
+``uncertain`` confidence, which are reported apart as ``unconfirmed``. Funded = the same sum over
+events of stage ``funded`` (money committed or paid), counted apart from what is announced;
+``None`` (unknown, never zero) while no funding has been recorded. A commitment whose delivery
+is not tracked has ``delivered = None`` (unknown, never zero). Pace compares delivered with a straight line from ``period_start`` (0) to the
 deadline (target):
 
 - ``met``: delivered >= target
@@ -32,7 +34,8 @@ class CommitmentStatus:
     title: str
     agreement: str
     target: float | None
-    delivered: float | None
+    delivered: float | None  # announced (selected, pledged) amounts
+    funded: float | None  # funded amounts, apart from the announced ones; None: none recorded
     unconfirmed: float | None  # reported by uncertain sources, not in ``delivered``
     unit: str
     per_year: bool
@@ -84,6 +87,7 @@ def _event_dict(e: Event) -> dict:
     return {
         "id": e.id, "date": e.date, "title": e.title, "amount": e.amount, "unit": e.unit,
         "counted": e.counts and e.confidence != "uncertain", "part_of": e.part_of,
+        "stage": e.stage,
         "source": e.source, "confidence": e.confidence,
     }
 
@@ -92,7 +96,9 @@ def commitment_status(c: Commitment, events: list[Event], day: dt.date,
                       linked: list[MeasureRow], missing_links: list[str]) -> CommitmentStatus:
     """Status of one commitment on ``day`` from its events (already cut at ``day``)."""
     counted = [e for e in events if e.counts]
-    confirmed = sum((e.amount for e in counted if e.confidence != "uncertain"), 0.0)
+    announced = [e for e in counted if e.stage == "announced"]
+    funded = [e.amount for e in counted if e.stage == "funded" and e.confidence != "uncertain"]
+    confirmed = sum((e.amount for e in announced if e.confidence != "uncertain"), 0.0)
     unconfirmed = [e.amount for e in counted if e.confidence == "uncertain"]
     delivered = confirmed if c.delivery_tracked else None
     label, elapsed, expected = pace(c, delivered, day)
@@ -100,6 +106,7 @@ def commitment_status(c: Commitment, events: list[Event], day: dt.date,
     return CommitmentStatus(
         id=c.id, party=c.party, kind=c.kind, title=c.title, agreement=c.agreement,
         target=c.target, delivered=delivered,
+        funded=sum(funded) if funded and c.delivery_tracked else None,
         unconfirmed=sum(unconfirmed) if unconfirmed else None, unit=c.unit, per_year=c.per_year,
         period_start=c.period_start, deadline=c.deadline, share_delivered=share,
         share_elapsed=elapsed, expected=expected,

@@ -2,8 +2,9 @@
 
 Kinds: ``agreement`` (status changes and documents), ``commitment`` (announced, deadline),
 ``event`` (progress and other events, corrections applied) and ``measure`` (U.S. tariff measures
-affecting the origin: starts, ends and legal-status changes of their instruments; measures of
-one instrument starting or ending on the same day are one entry).
+affecting the origin: starts, ends, revisions and legal-status changes of their instruments;
+measures of one instrument starting or ending on the same day are one entry, and an end and a
+start of the same headings on the same day are one "revised" entry).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tariffline.commitments.loader import Book
 from tariffline.commitments.policy_link import MeasureRow, StatusChange
 
 KINDS = ("agreement", "commitment", "event", "measure")
+_ORDER = ("confirmed", "likely", "uncertain")
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,22 @@ def measure_entries(rows: list[MeasureRow], changes: list[StatusChange]) -> list
         groups.setdefault((r.start, "start", r.instrument_id), []).append(r)
         if r.end:
             groups.setdefault((r.end, "end", r.instrument_id), []).append(r)
+    # a rule replaced by its amended text on the same day (same instrument, same headings) is
+    # one "revised" entry, not an end and a start
+    for (date, typ, inst) in [k for k in groups if k[1] == "start"]:
+        ended = groups.get((date, "end", inst))
+        started = groups[(date, typ, inst)]
+        if ended and {m.heading for m in ended} == {m.heading for m in started}:
+            groups[(date, "revised", inst)] = started + groups.pop((date, "end", inst))
+            del groups[(date, typ, inst)]
+    verbs = {"start": "takes effect", "end": "ends", "revised": "is revised"}
     out = []
     for (date, typ, inst), members in groups.items():
         heads = sorted({m.heading for m in members if m.heading})
         what = f" ({', '.join(heads)})" if heads else ""
-        verb = "takes effect" if typ == "start" else "ends"
-        conf = min((m.confidence for m in members), key=("confirmed", "likely", "uncertain").index)
-        out.append(Entry(date, "measure", typ, f"{members[0].instrument_title} {verb}{what}", inst,
-                         members[0].citation, conf))
+        conf = min((m.confidence for m in members), key=_ORDER.index)
+        out.append(Entry(date, "measure", typ, f"{members[0].instrument_title} {verbs[typ]}{what}",
+                         inst, members[0].citation, conf))
     out += [Entry(c.day, "measure", c.status, f"{c.instrument_title}: {c.status.replace('_', ' ')}",
                   c.instrument_id, c.citation, c.confidence) for c in changes]
     return out

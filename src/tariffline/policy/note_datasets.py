@@ -23,3 +23,23 @@ NOTE52_REV20 = register(
         meta={"revision": "2026HTSRev20", "note": "52"},
     )
 )
+
+
+def _note40(release: str, sha256: str) -> Dataset:
+    rev = release.removeprefix("2026HTS").lower()
+    return register(Dataset(
+        name=f"usitc:ch99_note40_{rev}",
+        title=f"HTSUS Chapter 99, subchapter III, U.S. note 40 (Section 232 pharmaceuticals), 2026 {rev.title()}",
+        publisher="U.S. International Trade Commission (HTS Chapter 99 PDF; Markdown parse by brendanxmac/hts-hero)",
+        url=f"https://hts.usitc.gov/reststop/file?release={release}&filename=Chapter%2099",
+        mirror_path=f"usitc_hts_2026_changes_rev12_21/ch99_notes_rev20/note40_subchIII_{release}.md",
+        sha256=sha256,
+        filename=f"note40_subchIII_{release}.md",
+        note="The official address serves the whole Chapter 99 as PDF; use a mirror holding the Markdown "
+             "parse of note 40 (a download fails the checksum).",
+        meta={"revision": release, "note": "40"},
+    ))
+
+
+NOTE40_REV19 = _note40("2026HTSRev19", "d6c4edc62f40d7795c9dbc9ab9dbc2fc99b88157978c40a8e8e53317a1c93859")
+NOTE40_REV20 = _note40("2026HTSRev20", "ca5d5a9db555b01be216c50f3517b8801d93119c5029fb479451baefa3da4847")

@@ -43,10 +43,12 @@ def normalize_prefix(text: str) -> str:
 
 class StatusEntry(_Model):
     from_: dt.date = Field(alias="from")
-    status: Literal["in_force", "struck_down", "refundable", "enjoined", "expired", "terminated"]
+    status: Literal["in_force", "struck_down", "refundable", "enjoined", "expired", "terminated",
+                    "refund_process"]  # refund_process: an administrative refund procedure is open
     citation: str
     note: str = ""
     authority: str | None = None  # only measures of this authority (an instrument may use several)
+    confidence: Confidence = "confirmed"  # of this entry (e.g. a refund phase known from the press)
 
 
 class NoteText(_Model):
