@@ -118,10 +118,12 @@ def _by_heading(policy: Policy) -> dict[str, list[tuple[BoundMeasure, bool]]]:
     return out
 
 
-def measure_origins(policy: Policy) -> set[str]:
-    """ISO-2 origins some measure names specifically (not through ALL)."""
+def measure_origins(policy: Policy, authority: str | None = None) -> set[str]:
+    """ISO-2 origins some measure (of ``authority``, if given) names specifically (not through ALL)."""
     out: set[str] = set()
     for bm in policy.measures:
+        if authority is not None and bm.authority != authority:
+            continue
         for o in bm.measure.origins:
             if o != ALL:
                 out |= policy.expand_origin(o)
@@ -133,7 +135,7 @@ def audit(source: AuditSource, policy: Policy | None = None, registry: Registry 
     policy = policy or load_policy()
     registry = registry or load_registry()
     reach = _by_heading(policy)
-    named = measure_origins(policy)
+    named: dict[str | None, set[str]] = {}
     start, end = source.effective_from, source.effective_to
     encoded, other, not_enc, unacc, mismatches, overlaps, conflicts = [], [], [], [], [], [], []
     seen: set[str] = set()
@@ -166,9 +168,15 @@ def audit(source: AuditSource, policy: Policy | None = None, registry: Registry 
                     "confidence": entry.confidence}
             if entry.origins:
                 item["origins"] = entry.origins
+            if entry.assumption:
+                item["assumption"] = entry.assumption
             not_enc.append(item)
-            if entry.reason == "origin_not_encoded" and set(entry.origins) & named:
-                conflicts.append({"heading": h, "origins": sorted(set(entry.origins) & named)})
+            if entry.reason == "origin_not_encoded":
+                if entry.authority not in named:
+                    named[entry.authority] = measure_origins(policy, entry.authority)
+                clash = set(entry.origins) & named[entry.authority]
+                if clash:
+                    conflicts.append({"heading": h, "authority": entry.authority, "origins": sorted(clash)})
         else:
             unacc.append({"heading": h, "general": row.general, "description": row.description[:200]})
     n = len(seen)

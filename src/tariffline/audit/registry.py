@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tariffline.errors import PolicyError
 from tariffline.policy.yamlfile import line_of, read_yaml
@@ -25,6 +25,8 @@ Reason = Literal[
     "quota_administration",      # quota-period, TRQ or quota-licence headings: no duty rule to encode
     "origin_not_encoded",        # only for origins no rule file names (checked by the audit)
     "exemption_without_heading", # the engine applies the exclusion, but reports no heading for it
+    "reported_under_other_heading",  # the engine applies the rate, but reports another heading
+    "documented_gap",            # a measure the rule files say they do not encode (ASSUMPTIONS ID required)
     "condition_not_visible",     # depends on facts a row does not carry (end use, donation, content share...)
     "product_exclusion",         # product-by-product exclusions granted by USTR/Commerce
     "not_in_force_in_scope",     # not in force in any period the project covers (2018 onward)
@@ -45,7 +47,8 @@ def _check_heading(v: str) -> str:
 class NotEncoded(_Model):
     headings: list[str] = Field(min_length=1)  # "9903.01.02" or "9903.17.01-9903.17.33"
     reason: Reason
-    origins: list[str] = Field(default_factory=list)  # ISO-2 codes the headings concern
+    origins: list[str] = Field(default_factory=list)  # ISO-2 codes (or EU) the headings concern
+    authority: str | None = None  # for origin_not_encoded: the authority no rule file encodes them under
     detail: str
     citation: str
     confidence: Literal["confirmed", "likely", "uncertain"] = "confirmed"
@@ -63,6 +66,14 @@ class NotEncoded(_Model):
             if len(parts) == 2 and parts[0] > parts[1]:
                 raise ValueError(f"range {item!r} runs backwards")
         return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> "NotEncoded":
+        if self.reason == "origin_not_encoded" and not (self.origins and self.authority):
+            raise ValueError("origin_not_encoded needs the origins and the authority concerned")
+        if self.reason == "documented_gap" and not self.assumption:
+            raise ValueError("documented_gap needs the ASSUMPTIONS.md ID that records the gap")
+        return self
 
     def covers(self, heading: str) -> bool:
         for item in self.headings:
