@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -54,9 +55,11 @@ def _goods_lines(lines: pl.DataFrame) -> pl.DataFrame:
             .select("hts", "hts_dotted", "footnotes"))
 
 
-def edition_source(info: EditionInfo) -> AuditSource:
-    """The 9903 headings of a full edition on hand (and its lines of chapters 1-97, with footnotes)."""
-    ed = load_edition(info)
+def edition_source(edition: EditionInfo | str | Path) -> AuditSource:
+    """The 9903 headings of a full edition (an edition on hand or a USITC CSV/JSON file) and its
+    lines of chapters 1-97 with their footnotes."""
+    ed = load_edition(edition)
+    info = ed.info
     return AuditSource(label=info.edition, kind="edition", effective_from=info.effective_from,
                        effective_to=info.effective_to, headings=_chapter99(ed.lines),
                        lines=_goods_lines(ed.lines), extra={"edition_name": info.name})
@@ -186,4 +189,6 @@ def source_named(name: str | None) -> AuditSource:
             on_hand = {e.release for e in editions()}
             if f"2026HTSRev{int(low[len(prefix):])}" not in on_hand:
                 return change_source(int(low[len(prefix):]))
+    if Path(name).expanduser().is_file():
+        return edition_source(Path(name).expanduser())
     return edition_source(edition_named(name))
