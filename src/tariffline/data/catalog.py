@@ -40,6 +40,7 @@ _REGISTERING_MODULES = (
     "tariffline.hts.editions",
     "tariffline.japan.datasets",
     "tariffline.trade.datasets",
+    "tariffline.audit.sources",
 )
 
 
