@@ -159,6 +159,7 @@ def test_footnote_audit_both_ways(tmp_path):
     assert ("8501.10.20", "9903.81.87") in outside and ("7208.10.15", "9903.81.87") not in outside
     missing = {(x["hts8"], x["heading"]) for x in f["scope_line_without_footnote"]}
     assert ("72082530", "9903.81.87") in missing and ("72081015", "9903.81.87") not in missing
+    assert f["by_heading"]["line_outside_scope"] == {"9903.81.87": 1}
 
 
 def test_csv_editions_say_footnotes_are_absent(reports):

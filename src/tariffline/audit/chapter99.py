@@ -18,6 +18,7 @@ that name a 9903 heading are checked against the measures' product scopes (both 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import polars as pl
@@ -263,5 +264,6 @@ def footnote_audit(lines: pl.DataFrame, policy: Policy, registry: Registry,
             for code in (c for c in codes8 if pred(c) and c not in marked8):
                 out["scope_line_without_footnote"].append({"hts8": code, "heading": h, "measure": bm.id})
     counts = {k: len(v) for k, v in out.items()}
-    return {"counts": counts, "headings_named": len(named_headings),
+    by_heading = {k: dict(Counter(x["heading"] for x in v).most_common()) for k, v in out.items()}
+    return {"counts": counts, "by_heading": by_heading, "headings_named": len(named_headings),
             **{k: v[:LIST_LIMIT] for k, v in out.items()}}
