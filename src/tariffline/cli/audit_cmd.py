@@ -16,8 +16,8 @@ _EDITION_HELP = ("Edition: dataset name (hts_2026_rev4), release id, file path, 
 
 def _summary(reports: list[AuditReport]) -> None:
     table = Table(title="Chapter 99 audit (headings of each source against the rule files)")
-    for col in ("source", "headings", "encoded", "other dates", "not encoded", "unaccounted",
-                "rate mismatches", "unexplained", "footnote findings"):
+    for col in ("source", "headings", "encoded", "other dates", "not enc.", "unacc.",
+                "mismatch", "unexpl.", "footnotes"):
         table.add_column(col, justify="left" if col == "source" else "right")
     for r in reports:
         fn = sum(r.footnote_findings.get("counts", {}).values()) if r.footnotes_available else "n/a"
