@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -42,7 +42,6 @@ class AuditSource:
     headings: tuple[HeadingRow, ...]
     lines: pl.DataFrame | None = None  # chapters 1-97: hts, hts_dotted, footnotes
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _chapter99(lines: pl.DataFrame) -> tuple[HeadingRow, ...]:
@@ -62,7 +61,7 @@ def edition_source(edition: EditionInfo | str | Path) -> AuditSource:
     info = ed.info
     return AuditSource(label=info.edition, kind="edition", effective_from=info.effective_from,
                        effective_to=info.effective_to, headings=_chapter99(ed.lines),
-                       lines=_goods_lines(ed.lines), extra={"edition_name": info.name})
+                       lines=_goods_lines(ed.lines))
 
 
 # --- 2026 Rev 12-21: change-record heading tables and Rev 21 exportList rows ------------------
