@@ -188,8 +188,9 @@ def test_cli_revision_and_table():
     assert "Revision 21" in out.output
 
 
-def test_cli_unknown_edition_is_one_line():
+def test_cli_unknown_edition_is_one_line(capsys):
     from tariffline.cli.app import main
     with pytest.raises(SystemExit) as info:
         main(["audit", "chapter99", "--edition", "no_such_edition"])
     assert info.value.code == 1
+    assert "rev21" in capsys.readouterr().err

@@ -190,4 +190,9 @@ def source_named(name: str | None) -> AuditSource:
                 return change_source(int(low[len(prefix):]))
     if Path(name).expanduser().is_file():
         return edition_source(Path(name).expanduser())
-    return edition_source(edition_named(name))
+    try:
+        info = edition_named(name)
+    except InputError as exc:
+        revs = ", ".join(f"rev{r}" for r in CHANGE_REVISIONS)
+        raise InputError(f"{exc}; 2026 revisions known from change material: {revs}") from None
+    return edition_source(info)
