@@ -29,6 +29,7 @@ _AREAS = (
     "tariffline.cli.japan_cmd",
     "tariffline.cli.etr_cmd",
     "tariffline.cli.commitments_cmd",
+    "tariffline.cli.audit_cmd",
 )
 for _mod in _AREAS:
     try:

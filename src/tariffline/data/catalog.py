@@ -41,6 +41,7 @@ _REGISTERING_MODULES = (
     "tariffline.japan.datasets",
     "tariffline.policy.note_datasets",
     "tariffline.trade.datasets",
+    "tariffline.audit.sources",
 )
 
 
