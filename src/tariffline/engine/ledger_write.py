@@ -1,0 +1,75 @@
+"""Write batch results: CSV, Parquet, Excel (.xlsx), JSON (an array of objects) or NDJSON.
+
+The output path is checked before any work is done (format known, not a directory, not under
+a file, writable). The file is written to a temporary file beside it and moved into place, so a
+failure never leaves a half-written file; it gets the permissions the user's umask gives a new
+file (not the temporary file's 0600).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from tariffline.errors import InputError
+
+OUTPUT_FORMATS = (".csv", ".parquet", ".xlsx", ".json", ".ndjson", ".jsonl")
+
+
+def check_output(out: Path | str | None, what: str = "output") -> Path:
+    """``out`` as a Path if a result can be written there, else InputError saying why."""
+    if out is None or str(out).strip() == "":
+        raise InputError(f"{what} path is empty")
+    out = Path(out)
+    if out.suffix.lower() not in OUTPUT_FORMATS:
+        raise InputError(f"{what} {out}: unknown format {out.suffix or '(no extension)'!r}; "
+                         f"use one of {', '.join(OUTPUT_FORMATS)}")
+    if out.is_dir():
+        raise InputError(f"{what} {out} is a directory")
+    parent = out.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{what} {out}: {parent} is a file, not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(f"{what} {out} is not writable")
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(df: pl.DataFrame, out: Path | str) -> None:
+    """Write ``df`` to ``out`` in the format its extension names, atomically."""
+    out = check_output(out)
+    suffix = out.suffix.lower()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".part")
+        os.close(fd)
+    except OSError as exc:
+        raise InputError(f"output {out} cannot be written: {exc.strerror}") from None
+    try:
+        if suffix == ".parquet":
+            df.write_parquet(tmp)
+        elif suffix == ".xlsx":
+            df.write_excel(tmp, autofit=False)
+        elif suffix == ".json":
+            df.write_json(tmp)
+        elif suffix in (".ndjson", ".jsonl"):
+            df.write_ndjson(tmp)
+        else:
+            df.write_csv(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputError(f"output {out} cannot be written: {exc.strerror}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
