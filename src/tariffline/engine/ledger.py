@@ -166,6 +166,9 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
            .join(fee_cols, on="row_id", how="left", maintain_order="left")
            .join(heads, on="row_id", how="left", maintain_order="left")
            .sort("row_id"))
+    fee_names = [c for c in cols if c.startswith("fee_") and c in out.columns]
+    out = out.with_columns(pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c)
+                           for c in fee_names)  # a fee not charged on a computed row is 0
     extra = sorted(c for c in out.columns if c.startswith("duty_") and c not in cols)
     out = out.with_columns(
         [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)
