@@ -159,6 +159,6 @@ def register(app: typer.Typer) -> None:
                     if fees else "")
         console.print(f"{s['rows']:,} rows -> {out_path}; {s['errors']:,} with errors; "
                       f"{s['warnings']:,} with warnings; total duty {_money(s['total_duty'])}{fee_text}",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         if s["errors"]:
             raise typer.Exit(ROWS_FAILED_EXIT)

@@ -174,7 +174,7 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
         [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)
          for c in cols if c not in out.columns and c != "line"]
     ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"),
-                   pl.col("warnings").list.join(" | "))
+                   pl.when(pl.col("warnings").list.len() > 0).then(pl.col("warnings").list.join(" | ")))
     user = ledger.frame.select(ledger.user_columns)
     user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
     return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),
@@ -185,7 +185,7 @@ def ledger_summary(result: pl.DataFrame) -> dict:
     """Counts and sums for the command line's last line."""
     fees = "total_fees" in result.columns
     return {"rows": result.height, "errors": result["error"].is_not_null().sum(),
-            "warnings": (result["warnings"].fill_null("") != "").sum(),
+            "warnings": result["warnings"].is_not_null().sum(),
             "total_duty": result["total_duty"].sum(),
             "total_fees": result["total_fees"].sum() if fees else None,
             "total_owed": result["total_owed"].sum() if fees else None}

@@ -24,11 +24,11 @@ def check_output(out: Path | str | None, what: str = "output") -> Path:
     if out is None or str(out).strip() == "":
         raise InputError(f"{what} path is empty")
     out = Path(out)
+    if out.is_dir():
+        raise InputError(f"{what} {out} is a directory")
     if out.suffix.lower() not in OUTPUT_FORMATS:
         raise InputError(f"{what} {out}: unknown format {out.suffix or '(no extension)'!r}; "
                          f"use one of {', '.join(OUTPUT_FORMATS)}")
-    if out.is_dir():
-        raise InputError(f"{what} {out} is a directory")
     parent = out.parent
     while not parent.exists():
         parent = parent.parent
