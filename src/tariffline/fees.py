@@ -93,14 +93,20 @@ def mode_expr(col: str) -> pl.Expr:
         _MODE_WORDS, default=None, return_dtype=pl.Utf8)
 
 
-def _limits_exprs(fee: Fee, day: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """(minimum, maximum, confidence, note) for each row's entry date."""
-    lo = hi = conf = pl.lit(None)
+def _limit_text(lim: Limits) -> str:
+    return (f"minimum ${lim.minimum:,.2f}, maximum ${lim.maximum:,.2f} per entry "
+            f"from {lim.from_} to {lim.to} ({lim.source})")
+
+
+def _limits_exprs(fee: Fee, day: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(minimum, maximum, confidence, citation text, note) for each row's entry date."""
+    lo = hi = conf = text = pl.lit(None)
     for lim in fee.limits:
         inside = day.is_between(lim.from_, lim.to)
         lo = pl.when(inside).then(pl.lit(lim.minimum)).otherwise(lo)
         hi = pl.when(inside).then(pl.lit(lim.maximum)).otherwise(hi)
         conf = pl.when(inside).then(pl.lit(lim.confidence)).otherwise(conf)
+        text = pl.when(inside).then(pl.lit(_limit_text(lim))).otherwise(text)
     last = fee.limits[-1]
     beyond = day > last.to
     note = pl.when(beyond).then(pl.lit(
@@ -109,7 +115,8 @@ def _limits_exprs(fee: Fee, day: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl
     lo = pl.when(beyond).then(pl.lit(last.minimum)).otherwise(lo)
     hi = pl.when(beyond).then(pl.lit(last.maximum)).otherwise(hi)
     conf = pl.when(beyond).then(pl.lit("uncertain")).otherwise(conf)
-    return lo, hi, conf, note
+    text = pl.when(beyond).then(pl.lit(_limit_text(last))).otherwise(text)
+    return lo, hi, conf, text, note
 
 
 def _weaker(confidence: str, other: pl.Expr) -> pl.Expr:
@@ -141,18 +148,16 @@ def fee_layers(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 f"mode of transport unknown: {fee.name} ({', '.join(fee.modes)} only) not charged; "
                 "give --mode or a mode column")))
         if fee.per_entry:
-            lo, hi, conf, note = _limits_exprs(fee, pl.col("_entry_date"))
+            lo, hi, conf, text, note = _limits_exprs(fee, pl.col("_entry_date"))
             charged = charged.with_columns(
                 pl.col("value").sum().over("_entry").alias("_entry_value"),
                 pl.col("entry_date").min().over("_entry").alias("_entry_date"),
-            ).with_columns(lo.alias("_min"), hi.alias("_max"), conf.alias("_conf"), note.alias("_note"))
+            ).with_columns(lo.alias("_min"), hi.alias("_max"), conf.alias("_conf"), text.alias("_limits"),
+                           note.alias("_note"))
             charged = charged.with_columns(
                 ((pl.col("_entry_value") * fee.rate).clip(pl.col("_min"), pl.col("_max"))
                  * pl.col("value") / pl.col("_entry_value")).alias("amount"),
-                (pl.lit(f"{fee.citation}; ") + pl.lit(fee.limits_citation or "")
-                 + pl.lit(": minimum $") + pl.col("_min").round(2).cast(pl.Utf8)
-                 + pl.lit(", maximum $") + pl.col("_max").round(2).cast(pl.Utf8) + pl.lit(" per entry")
-                 ).alias("citation"),
+                (pl.lit(f"{fee.citation}; {fee.limits_citation or ''}: ") + pl.col("_limits")).alias("citation"),
                 _weaker(fee.confidence, pl.col("_conf")).alias("confidence"),
             )
             notes_df = charged.select("row_id", "_note")
