@@ -56,6 +56,7 @@ class Fee(_Model):
     confidence: Confidence
     per_entry: bool
     limits_citation: str | None = None
+    informal_below: float | None = None  # entries under this value may be informal (noted, not modelled)
     limits: list[Limits] = Field(default_factory=list)
     modes: list[Literal["ocean", "air", "truck", "rail", "other"]] | None = None  # None: every mode
 
@@ -160,7 +161,12 @@ def fee_layers(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 (pl.lit(f"{fee.citation}; {fee.limits_citation or ''}: ") + pl.col("_limits")).alias("citation"),
                 _weaker(fee.confidence, pl.col("_conf")).alias("confidence"),
             )
-            notes_df = charged.select("row_id", "_note")
+            informal = (pl.when(pl.col("_entry_value") < fee.informal_below).then(pl.lit(
+                f"entry value under ${fee.informal_below:,.0f}: it may be an informal entry, whose fixed "
+                "MPF (19 CFR 24.23(b)(2)) is not modelled; the formal-entry MPF is charged"))
+                if fee.informal_below else pl.lit(None, dtype=pl.Utf8))
+            notes_df = charged.select("row_id", pl.concat_list(pl.col("_note"), informal)
+                                      .list.drop_nulls().alias("_note"))
         else:
             charged = charged.with_columns((pl.col("value") * fee.rate).alias("amount"),
                                            pl.lit(fee.citation).alias("citation"),
@@ -175,7 +181,7 @@ def fee_layers(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         if notes_df is not None:
             df = df.join(notes_df.rename({"_note": f"_note_{fee.id}"}), on="row_id", how="left",
                          maintain_order="left")
-            notes.append(pl.col(f"_note_{fee.id}"))
+            notes.append(pl.col(f"_note_{fee.id}").fill_null([]))
     layers = pl.concat(parts, how="vertical_relaxed").sort("row_id", maintain_order=True)
     note_df = df.select("row_id", pl.concat_list(notes).list.drop_nulls().alias("fee_notes"))
     return layers, note_df

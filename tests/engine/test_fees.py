@@ -119,3 +119,10 @@ def test_batch_fees_columns(tmp_path):
     assert failed["fee_mpf"] is None and failed["total_fees"] is None and failed["total_owed"] is None
     plain = api.batch(ledger)
     assert "total_fees" not in plain.columns and plain["total_duty"].to_list() == res["total_duty"].to_list()
+
+
+def test_informal_entry_noted_at_2500():
+    # 19 CFR 143.21(a): informal entry up to $2,500; the fixed informal MPF is not modelled (LG-10)
+    _, notes = fees_for([2_499.99, 2_500.0], [dt.date(2025, 10, 1)] * 2, entry=["A", "B"], mode=["air", "air"])
+    assert any("informal entry" in n for n in notes["fee_notes"][0])
+    assert not any("informal entry" in n for n in notes["fee_notes"][1])
