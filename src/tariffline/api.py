@@ -21,7 +21,10 @@ from tariffline.commitments import api as commitments  # noqa: F401  (namespace)
 from tariffline.dates import parse_date
 from tariffline.engine import compute_duties
 from tariffline.engine import timeline as _timeline
-from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
+from tariffline.engine.inputs import check_date, check_number
+from tariffline.engine.ledger import check_output, read_ledger, run_ledger, summarise, write_atomic
+from tariffline.engine.ledger_read import parse_map
+from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
 from tariffline.etr import api as etr  # noqa: F401  (namespace)
 from tariffline.japan import api as japan  # noqa: F401  (namespace)
@@ -35,9 +38,13 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
          unit_value: float | None = None, metal_value: float | None = None,
          program: str | None = None, claim_preferences: bool = True,
          loaded_date: str | dt.date | None = None,
-         as_known_on: str | dt.date | None = None) -> dict:
-    """Every duty layer owed on one entry, with citations, and the total (rates as fractions)."""
+         as_known_on: str | dt.date | None = None, fees: bool = False, mode: str | None = None) -> dict:
+    """Every duty layer owed on one entry, with citations, and the total (rates as fractions).
+
+    ``fees=True`` adds the MPF and HMF as layers with authority ``Fee`` (the HMF only when
+    ``mode`` is ocean), and ``total_fees`` and ``total_owed``; ``total_duty`` stays duties only."""
     day = parse_date(date, "entry date")
+    mode = normalise_mode(mode)
     known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
     row = pl.DataFrame({
         "hts": [hts], "origin": [origin], "entry_date": [day], "value": [float(value)],
@@ -51,12 +58,22 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
     if tot["error"]:
         raise InputError(tot["error"])
     law = law_currency()
+    layers, notes = res.layers.drop("row_id").to_dicts(), list(tot["notes"])
+    extra = {}
+    if fees:
+        fl, fnotes = fee_layers(pl.DataFrame({"row_id": [0], "value": [float(value)], "entry_date": [day],
+                                              "entry": ["single entry"], "mode": [mode]},
+                                             schema_overrides={"entry": pl.Utf8, "mode": pl.Utf8}))
+        layers += fl.drop("row_id").to_dicts()
+        notes += fnotes["fee_notes"][0].to_list()
+        total_fees = float(fl["amount"].sum())
+        extra = {"total_fees": total_fees, "total_owed": tot["total_duty"] + total_fees}
     return {
         "hts": tot["hts_line"], "description": tot["description"], "origin": tot["origin_iso"],
         "date": day, "as_known_on": known, "value": float(value), "edition": tot["edition"],
-        "layers": res.layers.drop("row_id").to_dicts(),
-        "total_rate": tot["total_rate"], "total_duty": tot["total_duty"],
-        "estimated": tot["estimated"], "notes": tot["notes"], "policy_version": res.policy_version,
+        "layers": layers,
+        "total_rate": tot["total_rate"], "total_duty": tot["total_duty"], **extra,
+        "estimated": tot["estimated"], "notes": notes, "policy_version": res.policy_version,
         "law_current_through": law.current_through, "law": law.as_dict(),
         "warnings": [w for w in (law.warning(day),) if w],
     }
@@ -67,8 +84,13 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
              metal_value: float | None = None, as_known_on: str | dt.date | None = None) -> list[dict]:
     """Each day the duty on a good changes between ``start`` and ``end``, and what changed.
 
-    Each point carries ``law_current_through``; points after it carry a warning."""
-    points = _timeline(hts, origin, parse_date(start, "start date"), parse_date(end, "end date"),
+    Each point carries ``law_current_through``; points after it carry a warning. Dates outside
+    what the data can answer and numbers that are not finite or in range are refused."""
+    for name, x in (("value", value), ("quantity", quantity), ("metal_value", metal_value)):
+        check_number(x, name)
+    first = check_date(parse_date(start, "start date"), "start date")
+    last = check_date(parse_date(end, "end date"), "end date")
+    points = _timeline(hts, origin, first, last,
                        value=value, quantity=quantity, metal_value=metal_value,
                        as_known_on=parse_date(as_known_on, "as-known-on date") if as_known_on else None)
     law = law_currency()
@@ -77,12 +99,24 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
 
 
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
-          claim_preferences: bool = True, missing_quantity: str = "error") -> pl.DataFrame:
-    """Duties for every row of a CSV/Parquet ledger; bad rows carry an ``error``. Writes ``out`` if given."""
-    df = read_ledger(Path(ledger))
-    totals, layers = run_ledger(df, as_known_on=parse_date(as_known_on) if as_known_on else None,
-                                claim_preferences=claim_preferences, missing_quantity=missing_quantity)
-    result = summarise(totals, layers)
+          claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
+          mode: str | None = None, column_map: str | dict[str, str] | None = None) -> pl.DataFrame:
+    """Duties for every row of a ledger (.csv, .parquet, .xlsx); bad rows carry an ``error``.
+
+    The user's columns come first, unchanged; then tariffline's in a fixed order
+    (``engine.ledger.result_columns``). ``fees``: add the MPF and HMF (``mode``: ocean, air,
+    truck, rail, for rows without a mode column). ``column_map``: ``{"hts": "HTS Number"}`` or
+    ``"hts=HTS Number,origin=COO"`` for columns not recognised by name. Writes ``out`` if given
+    (.csv, .parquet, .xlsx, .json, .ndjson), checked before any work is done."""
     if out is not None:
-        write_atomic(result, Path(out))
+        out = check_output(out)
+    normalise_mode(mode)
+    mapping = parse_map(column_map) if isinstance(column_map, str) or column_map is None else dict(column_map)
+    led = read_ledger(Path(ledger), mapping)
+    totals, layers = run_ledger(led, as_known_on=parse_date(as_known_on) if as_known_on else None,
+                                claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                                fees=fees, mode=mode)
+    result = summarise(led, totals, layers, fees=fees)
+    if out is not None:
+        write_atomic(result, out)
     return result

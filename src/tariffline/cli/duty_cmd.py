@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import polars as pl
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -12,7 +13,13 @@ from rich.table import Table
 from tariffline import api
 from tariffline.cli.output import console, pct, print_json
 from tariffline.dates import parse_date
-from tariffline.engine.ledger import read_ledger, run_ledger, summarise, write_atomic
+from tariffline.engine.ledger import (check_output, ledger_summary, read_ledger, run_ledger, summarise,
+                                      write_atomic)
+from tariffline.engine.ledger_read import parse_map
+from tariffline.fees import normalise_mode
+
+ROWS_FAILED_EXIT = 3  # batch: the output was written but some rows carry an error
+_MODE_HELP = "Mode of transport: ocean, air, truck or rail (the HMF is charged on ocean only)."
 
 _STATUS = {"in_force": "in force", "struck_down": "struck down", "refundable": "refundable",
            "enjoined": "enjoined", "expired": "expired", "terminated": "terminated",
@@ -38,13 +45,15 @@ def register(app: typer.Typer) -> None:
         no_preference: bool = typer.Option(False, "--no-preference", help="Do not claim any preference."),
         loaded: Optional[str] = typer.Option(None, "--loaded-date", help="Date loaded on the vessel (in-transit rules)."),
         as_known_on: Optional[str] = typer.Option(None, "--as-known-on", help="Law as published by this date."),
+        fees: bool = typer.Option(False, "--fees", help="Add the MPF and HMF (19 CFR 24.23, 24.24)."),
+        mode: Optional[str] = typer.Option(None, "--mode", help=_MODE_HELP),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Every duty layer on one entry: authority, Chapter 99 heading, rate, amount, citation."""
         res = api.duty(hts, origin=origin, date=date, value=value if value is not None else 1000.0,
                        quantity=quantity, quantity_unit=unit, unit_value=unit_value,
                        metal_value=metal_value, program=program, claim_preferences=not no_preference,
-                       loaded_date=loaded, as_known_on=as_known_on)
+                       loaded_date=loaded, as_known_on=as_known_on, fees=fees, mode=mode)
         if json_out:
             print_json(res)
             return
@@ -59,8 +68,11 @@ def register(app: typer.Typer) -> None:
                 status += f" ({lay['confidence']})"
             table.add_row(f"[{i}]", lay["authority"], lay["heading"] or "", pct(lay["rate"]),
                           _money(lay["base_value"]), _money(lay["amount"]), status)
-        table.add_row("", "[bold]Total", "", f"[bold]{pct(res['total_rate'])}", "",
+        table.add_row("", "[bold]Total duty", "", f"[bold]{pct(res['total_rate'])}", "",
                       f"[bold]{_money(res['total_duty'])}", "")
+        if "total_fees" in res:
+            table.add_row("", "Total fees", "", "", "", _money(res["total_fees"]), "")
+            table.add_row("", "[bold]Total owed", "", "", "", f"[bold]{_money(res['total_owed'])}", "")
         console.print(table)
         for i, lay in enumerate(res["layers"], 1):
             console.print(f"[{i}] {lay['description']}. [dim]{lay['citation']}[/]", highlight=False)
@@ -107,29 +119,47 @@ def register(app: typer.Typer) -> None:
 
     @app.command("batch")
     def batch_cmd(
-        ledger: Path = typer.Argument(..., help="Ledger (.csv or .parquet): hts, origin, entry_date, value, ..."),
-        out: Path = typer.Option(..., "-o", "--out", help="Output file (.csv or .parquet)."),
-        layers_out: Optional[Path] = typer.Option(None, "--layers", help="Also write every layer to this file."),
+        ledger: Path = typer.Argument(..., help="Ledger (.csv, .parquet or .xlsx): hts, origin, entry_date, value, ..."),
+        out: str = typer.Option(..., "-o", "--out", help="Output file (.csv, .parquet, .xlsx, .json, .ndjson)."),
+        layers_out: Optional[str] = typer.Option(None, "--layers", help="Also write every layer to this file."),
         as_known_on: Optional[str] = typer.Option(None, "--as-known-on"),
         no_preference: bool = typer.Option(False, "--no-preference"),
         estimate_missing_quantity: bool = typer.Option(
             False, "--estimate-missing-quantity",
             help="Count a specific duty with no quantity as 0 (flagged) instead of an error."),
+        column_map: Optional[str] = typer.Option(
+            None, "--map", help="Columns not recognised by name, e.g. hts=\"Tariff No\",origin=COO,value=Amount."),
+        fees: bool = typer.Option(False, "--fees", help="Add the MPF and HMF (19 CFR 24.23, 24.24)."),
+        mode: Optional[str] = typer.Option(None, "--mode", help=_MODE_HELP + " For rows without a mode column."),
     ) -> None:
-        """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped."""
-        df = read_ledger(ledger)
+        """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped.
+
+        Exit code 0 when every row was computed, 3 when some rows carry an error (the output is
+        still written), 1 when the ledger as a whole cannot be read or written."""
+        out_path = check_output(out)
+        layers_path = check_output(layers_out, "layers output") if layers_out is not None else None
+        normalise_mode(mode)
+        led = read_ledger(ledger, parse_map(column_map))
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=console, transient=True) as bar:
-            task = bar.add_task("computing duties", total=df.height)
+            task = bar.add_task("computing duties", total=led.height)
             totals, layers = run_ledger(
-                df, as_known_on=parse_date(as_known_on) if as_known_on else None,
+                led, as_known_on=parse_date(as_known_on) if as_known_on else None,
                 claim_preferences=not no_preference,
                 missing_quantity="ave_estimate" if estimate_missing_quantity else "error",
-                progress=lambda n: bar.update(task, advance=n))
-        result = summarise(totals, layers)
-        write_atomic(result, out)
-        if layers_out:
-            write_atomic(layers, layers_out)
-        bad = result.filter(result["error"].is_not_null()).height
-        console.print(f"{result.height:,} rows -> {out}; {bad:,} with errors; "
-                      f"total duty {_money(result['total_duty'].sum())}")
+                fees=fees, mode=mode, progress=lambda n: bar.update(task, advance=n))
+        result = summarise(led, totals, layers, fees=fees)
+        write_atomic(result, out_path)
+        if layers_path is not None:
+            line_of = led.frame.with_row_index("row_id").select(pl.col("row_id").cast(pl.Int64),
+                                                                pl.col("_line").alias("line"))
+            write_atomic(layers.join(line_of, on="row_id", how="left", maintain_order="left")
+                         .select("line", pl.exclude("line")), layers_path)
+        s = ledger_summary(result)
+        fee_text = (f"; total fees {_money(s['total_fees'])}; total owed {_money(s['total_owed'])}"
+                    if fees else "")
+        console.print(f"{s['rows']:,} rows -> {out_path}; {s['errors']:,} with errors; "
+                      f"{s['warnings']:,} with warnings; total duty {_money(s['total_duty'])}{fee_text}",
+                      highlight=False, soft_wrap=True)
+        if s["errors"]:
+            raise typer.Exit(ROWS_FAILED_EXIT)

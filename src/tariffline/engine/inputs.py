@@ -2,11 +2,17 @@
 
 Required columns: ``hts``, ``origin``, ``entry_date``, ``value``. Optional: ``quantity``,
 ``quantity_unit``, ``unit_value``, ``metal_value``, ``program``, ``loaded_date``, ``row_id``.
+
+Every number must be finite and within :data:`LIMITS` (NaN, infinities, subnormals and absurd
+magnitudes are refused in their row). Entry dates must lie between :data:`COVERAGE_START` and the
+horizon (:func:`date_horizon`, ``law_current_through`` plus :data:`HORIZON_YEARS`, ASSUMPTIONS LG-02);
+a date past ``law_current_through`` but within the horizon is answered with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 
@@ -15,11 +21,66 @@ from tariffline.engine.quantities import with_unit_keys
 from tariffline.errors import InputError
 
 COVERAGE_START = dt.date(2018, 1, 1)  # the engine's rules reach back to 1 Jan 2018
+HORIZON_YEARS = 3  # entry dates up to law_current_through + 3 years are answered (LG-02)
+# (smallest, largest) accepted value of each number; 0 is also accepted where marked (LG-01)
+LIMITS = {"value": (0.01, 1e12), "quantity": (1e-6, 1e12), "unit_value": (1e-6, 1e12),
+          "metal_value": (0.01, 1e12)}
+ZERO_OK = ("quantity", "metal_value")
 REQUIRED = ("hts", "origin", "entry_date", "value")
 OPTIONAL = {
     "quantity": pl.Float64, "quantity_unit": pl.Utf8, "unit_value": pl.Float64,
     "metal_value": pl.Float64, "program": pl.Utf8, "loaded_date": pl.Date,
 }
+
+
+def date_horizon() -> dt.date:
+    """The last entry date answered: ``law_current_through`` plus :data:`HORIZON_YEARS`."""
+    from tariffline.law import law_currency  # the law module loads the policy: import when asked
+
+    through = law_currency().current_through
+    try:
+        return through.replace(year=through.year + HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return through.replace(year=through.year + HORIZON_YEARS, day=28)
+
+
+def check_date(day: dt.date, what: str = "entry date") -> dt.date:
+    """``day`` if the data can answer it, else InputError naming the range."""
+    horizon = date_horizon()
+    if day < COVERAGE_START:
+        raise InputError(f"{what} {day} is before the data's coverage (from {COVERAGE_START})")
+    if day > horizon:
+        raise InputError(f"{what} {day} is past the horizon tariffline answers ({horizon}: "
+                         f"law current through + {HORIZON_YEARS} years)")
+    return day
+
+
+def check_number(x: float | None, name: str) -> float | None:
+    """``x`` if it is None or finite and within :data:`LIMITS`, else InputError."""
+    if x is None:
+        return None
+    lo, hi = LIMITS[name]
+    ok = isinstance(x, (int, float)) and math.isfinite(x) and (lo <= x <= hi or (x == 0 and name in ZERO_OK))
+    if not ok:
+        raise InputError(_range_text(name) + f", not {x!r}")
+    return float(x)
+
+
+def _range_text(name: str) -> str:
+    lo, hi = LIMITS[name]
+    label = "customs value" if name == "value" else name.replace("_", " ")
+    if name in ZERO_OK:
+        return f"{label} must be a finite number, 0 or from {lo:g} to {hi:g}"
+    return f"{label} must be a positive finite number from {lo:g} to {hi:g}"
+
+
+def _number_error(name: str) -> pl.Expr:
+    lo, hi = LIMITS[name]
+    c = pl.col(name)
+    bad = ~c.is_finite() | ((c < lo) | (c > hi))
+    if name in ZERO_OK:
+        bad &= c != 0
+    return pl.when(c.is_not_null() & bad).then(pl.lit(_range_text(name) + ", not ") + c.cast(pl.Utf8))
 
 
 def _origin_table(origins: list[str | None]) -> pl.DataFrame:
@@ -64,7 +125,8 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     origins = _origin_table(df.get_column("origin").unique().to_list())
     df = df.join(origins, on="origin", how="left", nulls_equal=True, maintain_order="left")
     hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
-    error = (
+    horizon = date_horizon()
+    error = pl.coalesce(
         pl.when(pl.col("hts").is_null()).then(pl.lit("HTS code is missing"))
         .when(~hts_ok.fill_null(False)).then(
             pl.lit("HTS code '") + pl.col("hts") + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01"))
@@ -73,12 +135,13 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("entry_date") < COVERAGE_START).then(
             pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
             + pl.lit(f" is before the data's coverage (from {COVERAGE_START})"))
-        .when(pl.col("value").is_null() | ~pl.col("value").is_finite() | (pl.col("value") <= 0)).then(
-            pl.lit("customs value must be a positive number"))
-        .when(pl.col("quantity").is_not_null() & (pl.col("quantity") < 0)).then(pl.lit("quantity is negative"))
-        .when(pl.col("metal_value").is_not_null()
-              & ((pl.col("metal_value") < 0) | (pl.col("metal_value") > pl.col("value")))).then(
-            pl.lit("metal value must be between 0 and the customs value"))
-        .otherwise(None)
+        .when(pl.col("entry_date") > horizon).then(
+            pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
+            + pl.lit(f" is past the horizon tariffline answers ({horizon}: law current through "
+                     f"+ {HORIZON_YEARS} years)"))
+        .when(pl.col("value").is_null()).then(pl.lit("customs value is missing")),
+        *[_number_error(n) for n in LIMITS],
+        pl.when(pl.col("metal_value") > pl.col("value")).then(
+            pl.lit("metal value must be between 0 and the customs value")),
     )
     return df.with_columns(error.alias("error")).drop("_origin_error")

@@ -1,140 +1,191 @@
-"""Import ledgers: read a CSV/Parquet ledger, run it through the engine in chunks, write results.
+"""Import ledgers: run a ledger read by :mod:`ledger_read` through the engine in chunks.
 
-Column names are matched loosely (``date`` for ``entry_date``, ``country`` for ``origin``...).
-A bad row keeps its place and gets an ``error``; nothing is dropped. The output is written to a
-temporary file and moved into place, so a failure never leaves a half-written file.
+Cells are parsed leniently: ISO dates and MM/DD/YYYY; numbers with thousands separators and a
+dollar sign. A cell that cannot be read, a ragged line or a bad value becomes an error in its own
+row; rows out = rows in, in order. Fees (MPF, HMF) are added after the duties when asked, as
+their own layers, kept apart from duties in the totals.
+
+The summary's columns are in a fixed order: the user's columns first, unchanged and in their
+order, then :func:`result_columns` (every authority column even when empty).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import polars as pl
 
 from tariffline.engine.compute import compute_duties
-from tariffline.errors import InputError
+from tariffline.engine.ledger_read import Ledger, read_ledger  # noqa: F401  (re-exported)
+from tariffline.engine.ledger_write import check_output, write_atomic  # noqa: F401  (re-exported)
+from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
+from tariffline.law import law_currency
+from tariffline.policy.loader import load_policy
+from tariffline.policy.schema import AUTHORITIES
 
-ALIASES = {
-    "entry_date": ("entry_date", "date", "entry date", "entered"),
-    "origin": ("origin", "country", "country_of_origin", "coo"),
-    "hts": ("hts", "hts10", "hts_code", "htsus", "tariff_number"),
-    "value": ("value", "customs_value", "entered_value", "value_usd"),
-    "quantity": ("quantity", "qty"),
-    "quantity_unit": ("quantity_unit", "unit", "uom"),
-    "unit_value": ("unit_value",),
-    "metal_value": ("metal_value", "steel_aluminum_value", "metal_content_value"),
-    "program": ("program", "spi", "special_program"),
-    "loaded_date": ("loaded_date", "export_date", "date_of_export"),
-}
+NUMBERS = ("value", "quantity", "unit_value", "metal_value")
+DATES = ("entry_date", "loaded_date")
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
 
 
-def read_ledger(path: Path) -> pl.DataFrame:
-    """Read a ledger, every column as text (the engine validates each row itself)."""
-    if not path.is_file():
-        raise InputError(f"ledger {path} does not exist")
-    try:
-        if path.suffix.lower() == ".parquet":
-            df = pl.read_parquet(path)
-            df = df.with_columns([pl.col(c).cast(pl.Utf8) for c in df.columns])
-        elif path.suffix.lower() in (".csv", ".txt"):
-            df = pl.read_csv(path, infer_schema=False, truncate_ragged_lines=False)
+def duty_authorities() -> list[str]:
+    """Every authority a duty layer can report, in a fixed order: column 1, programs, measures."""
+    programs = sorted({p.authority for p in load_policy().programs})
+    rest = [a for a in AUTHORITIES if a not in ("MFN", "Column 2", "preference")]
+    return ["MFN", "Column 2", *[p for p in programs if p not in rest], *rest]
+
+
+def result_columns(fees: bool) -> list[str]:
+    """tariffline's columns after the user's, in order."""
+    cols = ["line", "hts_line", "description", "origin_iso", "edition", "total_duty", "total_rate",
+            *[f"duty_{a}" for a in duty_authorities()]]
+    if fees:
+        cols += [f"fee_{f.id}" for f in load_fees().fees] + ["total_fees", "total_owed"]
+    return cols + ["headings", "estimated", "flags", "notes", "warnings", "error"]
+
+
+def _number(c: str) -> pl.Expr:
+    return pl.col(c).str.strip_chars().str.replace_all(r"[,$\s]", "").cast(pl.Float64, strict=False)
+
+
+def _date(c: str) -> pl.Expr:
+    text = pl.col(c).str.strip_chars()
+    return pl.coalesce([text.str.to_date(f, strict=False) for f in DATE_FORMATS]
+                       + [text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)])
+
+
+def _blank(c: str) -> pl.Expr:
+    return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+
+
+def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
+    """The engine's input columns, typed, with the row's first unreadable cell in ``_cell_error``."""
+    cols = ledger.columns
+    typed, checks = [pl.col("_row").alias("row_id")], [pl.col("_read_error")]
+    for name, src in cols.items():
+        c = pl.col(src)
+        if name in NUMBERS:
+            typed.append(pl.when(_blank(src)).then(None).otherwise(_number(src)).alias(name))
+            checks.append(pl.when(~_blank(src) & _number(src).is_null())
+                          .then(pl.lit(f"{name} '") + c + pl.lit("' is not a number")))
+        elif name in DATES:
+            typed.append(pl.when(_blank(src)).then(None).otherwise(_date(src)).alias(name))
+            checks.append(pl.when(~_blank(src) & _date(src).is_null())
+                          .then(pl.lit(f"{name} '") + c + pl.lit("' is not a date (YYYY-MM-DD or MM/DD/YYYY)")))
+        elif name == "mode":
+            typed.append(mode_expr(src).alias("mode"))
+            checks.append(pl.when(~_blank(src) & mode_expr(src).is_null())
+                          .then(pl.lit("mode of transport '") + c + pl.lit("' is not known")))
         else:
-            raise InputError(f"ledger {path}: expected a .csv or .parquet file")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError(f"ledger {path} cannot be read: {str(exc).splitlines()[0]}") from None
-    rename = {}
-    lower = {c.lower().strip(): c for c in df.columns}
-    for target, names in ALIASES.items():
-        for n in names:
-            if n in lower:
-                rename[lower[n]] = target
-                break
-    df = df.rename(rename)
-    missing = [c for c in ("hts", "origin", "entry_date", "value") if c not in df.columns]
-    if missing:
-        raise InputError(f"ledger {path} lacks column(s): {', '.join(missing)} "
-                         f"(has: {', '.join(df.columns)})")
-    return df
+            typed.append(pl.when(_blank(src)).then(None).otherwise(c.str.strip_chars()).alias(name))
+    return raw.select(*typed, pl.coalesce(checks).alias("_cell_error"))
 
 
-def _typed(df: pl.DataFrame) -> pl.DataFrame:
-    """Cast text columns to their types; an unreadable cell becomes null (see _cell_errors)."""
-    casts = {"value": pl.Float64, "quantity": pl.Float64, "unit_value": pl.Float64,
-             "metal_value": pl.Float64}
-    return df.with_columns(
-        [pl.col(c).str.strip_chars().cast(t, strict=False).alias(c) for c, t in casts.items() if c in df.columns]
-        + [pl.col(c).str.strip_chars().str.to_date("%Y-%m-%d", strict=False).alias(c)
-           for c in ("entry_date", "loaded_date") if c in df.columns])
+def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.date | None = None,
+               claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
+               mode: str | None = None, progress: Callable[[int], None] | None = None
+               ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row.
 
-
-def run_ledger(df: pl.DataFrame, *, chunk_rows: int = 200_000, as_known_on: dt.date | None = None,
-               claim_preferences: bool = True, missing_quantity: str = "error",
-               progress: Callable[[int], None] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(totals, layers) for a ledger of text columns, computed in chunks."""
-    df = df.with_row_index("row_id")
+    ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column."""
+    default_mode = normalise_mode(mode)
+    law = law_currency()
+    frame = ledger.frame.with_row_index("_row")
+    engine_cols = [c for c in ledger.columns if c not in ("entry", "mode")]
     totals, layers = [], []
-    for offset in range(0, df.height, chunk_rows):
-        raw = df.slice(offset, chunk_rows)
-        typed = _typed(raw.drop("row_id")).with_columns(raw.get_column("row_id"))
-        res = compute_duties(typed, as_known_on=as_known_on, claim_preferences=claim_preferences,
-                             missing_quantity=missing_quantity)
-        bad = _cell_errors(raw)
-        t = res.totals.join(bad, on="row_id", how="left", maintain_order="left").with_columns(
-            pl.coalesce("_cell_error", "error").alias("error")).drop("_cell_error")
-        t = t.with_columns(pl.when(pl.col("error").is_null()).then(pl.col("total_duty")).alias("total_duty"),
-                           pl.when(pl.col("error").is_null()).then(pl.col("total_rate")).alias("total_rate"))
-        totals.append(t)
-        layers.append(res.layers.join(t.filter(pl.col("error").is_null()).select(pl.col("row_id").cast(pl.Int64)),
-                                      on="row_id", how="semi"))
+    for offset in range(0, max(frame.height, 1), chunk_rows):
+        raw = frame.slice(offset, chunk_rows)
+        typed = _inputs(ledger, raw)
+        res = compute_duties(typed.select("row_id", *engine_cols), as_known_on=as_known_on,
+                             claim_preferences=claim_preferences, missing_quantity=missing_quantity)
+        t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
+                               "total_rate", "estimated", "error", "notes", "flags")
+             .with_columns(pl.col("row_id").cast(pl.Int64))
+             .join(typed.select(pl.col("row_id").cast(pl.Int64), "_cell_error", *[
+                 c for c in ("entry_date", "value", "entry", "mode") if c in typed.columns]),
+                   on="row_id", how="left", maintain_order="left")
+             .with_columns(pl.coalesce("_cell_error", "error").alias("error")))
+        ok = pl.col("error").is_null()
+        t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate"))
+        t = t.with_columns(pl.concat_list(
+            raw.get_column("_read_warning"),
+            pl.when(ok & (pl.col("entry_date") > law.current_through)).then(
+                pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
+                + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
+                         "law as known then; later actions are not encoded")),
+        ).list.drop_nulls().alias("warnings"))
+        lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi")
+        if fees:
+            t, lay = _with_fees(t, lay, default_mode)
+        totals.append(t.drop("_cell_error", "entry_date", "value", "entry", "mode", strict=False))
+        layers.append(lay)
         if progress:
             progress(raw.height)
     return pl.concat(totals, how="vertical_relaxed"), pl.concat(layers, how="vertical_relaxed")
 
 
-def _cell_errors(raw: pl.DataFrame) -> pl.DataFrame:
-    """Per row, the first cell that is present but cannot be read as its type."""
-    checks = []
-    for c in ("value", "quantity", "unit_value", "metal_value"):
-        if c in raw.columns:
-            checks.append(pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")
-                                  & pl.col(c).str.strip_chars().cast(pl.Float64, strict=False).is_null())
-                          .then(pl.lit(f"{c} '") + pl.col(c) + pl.lit("' is not a number")))
-    for c in ("entry_date", "loaded_date"):
-        if c in raw.columns:
-            checks.append(pl.when(pl.col(c).is_not_null()
-                                  & pl.col(c).str.strip_chars().str.to_date("%Y-%m-%d", strict=False).is_null())
-                          .then(pl.lit(f"{c} '") + pl.col(c) + pl.lit("' is not a date (YYYY-MM-DD)")))
-    expr = pl.coalesce(checks) if checks else pl.lit(None, dtype=pl.Utf8)
-    return raw.select("row_id", expr.alias("_cell_error"))
+def _with_fees(t: pl.DataFrame, lay: pl.DataFrame, default_mode: str | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rows = t.filter(pl.col("error").is_null()).select(
+        "row_id", "value", "entry_date",
+        (pl.col("entry") if "entry" in t.columns else pl.lit(None, dtype=pl.Utf8)).alias("entry"),
+        pl.coalesce(pl.col("mode") if "mode" in t.columns else pl.lit(None, dtype=pl.Utf8),
+                    pl.lit(default_mode, dtype=pl.Utf8)).alias("mode"))
+    fl, notes = fee_layers(rows)
+    fee_sum = fl.group_by("row_id").agg(pl.col("amount").sum().alias("total_fees"))
+    t = (t.join(fee_sum, on="row_id", how="left", maintain_order="left")
+         .join(notes, on="row_id", how="left", maintain_order="left")
+         .with_columns(pl.when(pl.col("error").is_null()).then(pl.col("total_fees").fill_null(0.0))
+                       .alias("total_fees"),
+                       pl.concat_list(pl.col("notes"), pl.col("fee_notes").fill_null([])).alias("notes"))
+         .with_columns((pl.col("total_duty") + pl.col("total_fees")).alias("total_owed"))
+         .drop("fee_notes"))
+    order = {"duty": 0, "fee": 1}
+    lay = (pl.concat([lay.with_columns(pl.lit(order["duty"]).alias("_o")),
+                      fl.with_columns(pl.lit(order["fee"]).alias("_o"))], how="vertical_relaxed")
+           .sort("row_id", "_o", maintain_order=True).drop("_o"))
+    return t, lay
 
 
-def summarise(totals: pl.DataFrame, layers: pl.DataFrame) -> pl.DataFrame:
-    """Totals with per-authority duty columns and the headings to report, one row per input row."""
-    if layers.height:
-        by_auth = (layers.group_by("row_id", "authority").agg(pl.col("amount").sum())
-                   .pivot(on="authority", index="row_id", values="amount"))
-        by_auth = by_auth.rename({c: f"duty_{c}" for c in by_auth.columns if c != "row_id"})
-        heads = layers.group_by("row_id", maintain_order=True).agg(
-            pl.col("heading").drop_nulls().str.join(";").alias("headings"))
-        totals = (totals.with_columns(pl.col("row_id").cast(pl.Int64))
-                  .join(by_auth, on="row_id", how="left", maintain_order="left").join(heads, on="row_id", how="left", maintain_order="left"))
-    return totals.with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";")).sort("row_id")
+def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fees: bool = False
+              ) -> pl.DataFrame:
+    """One row per ledger row: the user's columns unchanged, then :func:`result_columns`.
+
+    A user column whose name is one of tariffline's gets ``(ledger)`` appended."""
+    cols = result_columns(fees)
+    by_auth = (layers.group_by("row_id", "authority").agg(pl.col("amount").sum())
+               .pivot(on="authority", index="row_id", values="amount"))
+    by_auth = by_auth.rename({c: (f"fee_{c}" if c == "Fee" else f"duty_{c}") for c in by_auth.columns
+                              if c != "row_id"}).drop("fee_Fee", strict=False)
+    fee_cols = (layers.filter(pl.col("authority") == "Fee")
+                .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
+                .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum")
+                if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": pl.Int64}))
+    heads = layers.group_by("row_id").agg(pl.col("heading").drop_nulls().str.join(";").alias("headings"))
+    out = (totals.join(by_auth, on="row_id", how="left", maintain_order="left")
+           .join(fee_cols, on="row_id", how="left", maintain_order="left")
+           .join(heads, on="row_id", how="left", maintain_order="left")
+           .sort("row_id"))
+    fee_names = [c for c in cols if c.startswith("fee_") and c in out.columns]
+    out = out.with_columns(pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c)
+                           for c in fee_names)  # a fee not charged on a computed row is 0
+    extra = sorted(c for c in out.columns if c.startswith("duty_") and c not in cols)
+    out = out.with_columns(
+        [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)
+         for c in cols if c not in out.columns and c != "line"]
+    ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"),
+                   pl.when(pl.col("warnings").list.len() > 0).then(pl.col("warnings").list.join(" | ")))
+    user = ledger.frame.select(ledger.user_columns)
+    user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
+    return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),
+                      out.select([c for c in cols if c != "line"] + extra)], how="horizontal")
 
 
-def write_atomic(df: pl.DataFrame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".part")
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".parquet":
-            df.write_parquet(tmp)
-        else:
-            df.write_csv(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def ledger_summary(result: pl.DataFrame) -> dict:
+    """Counts and sums for the command line's last line."""
+    fees = "total_fees" in result.columns
+    return {"rows": result.height, "errors": result["error"].is_not_null().sum(),
+            "warnings": result["warnings"].is_not_null().sum(),
+            "total_duty": result["total_duty"].sum(),
+            "total_fees": result["total_fees"].sum() if fees else None,
+            "total_owed": result["total_owed"].sum() if fees else None}
