@@ -136,6 +136,14 @@ def read_bytes(name: str) -> bytes:
     return dict(iter_bytes([name]))[name]
 
 
+def open_text(name: str) -> str:
+    content = read_bytes(name)
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
+
+
 def iter_bytes(names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """(name, verified uncompressed bytes) for each dataset; members of one archive are read in
     one pass over it (in archive order), so a batch of editions costs one decompression."""

@@ -1,7 +1,9 @@
 """Column 1: the ordinary duty of each row — MFN (General), Column 2, or a claimed preference.
 
 For each row the HTS edition in force on the entry date is used (the nearest edition on hand,
-flagged, when none covers the date). The row's line is found exactly; else a 10-digit code's
+flagged, when none covers the date; after the last full edition, the revision in force known only
+from its change record is named in the flag). Only the editions the rows need are read, and only
+their lines under the rows' 8-digit subheadings, from the verified parsed cache. The row's line is found exactly; else a 10-digit code's
 8-digit parent in the same edition; else the code in another edition on hand (flagged).
 Preferences the origin qualifies for on the date are claimed by default (the lowest duty), as
 an importer would; ``program='none'`` on a row, or ``claim_preferences=False``, declines them.
@@ -15,42 +17,89 @@ import functools
 import polars as pl
 
 from tariffline.engine.quantities import specific_part, with_unit_keys
-from tariffline.hts.editions import editions
-from tariffline.hts.loader import load_edition
+from tariffline.errors import DataError
+from tariffline.hts.editions import CHANGE_RECORDS, EditionInfo, editions
+from tariffline.hts.loader import parsed_dirs, read_parsed
 from tariffline.policy.loader import Policy
 
 _RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
               "approx", "parse_error")
 
 
-@functools.lru_cache(maxsize=2)
-def edition_tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(edition calendar, all lines of all editions, all special-program rates)."""
-    infos = editions()
-    cal = pl.DataFrame({
+def calendar() -> pl.DataFrame:
+    """Every edition on hand with its in-force window (nothing is loaded), oldest first."""
+    return _calendar(tuple(editions()))
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(infos: tuple[EditionInfo, ...]) -> pl.DataFrame:
+    return pl.DataFrame({
         "edition": [e.name for e in infos],
         "effective_from": [e.effective_from for e in infos],
         "effective_to": [e.effective_to for e in infos],
         "edition_label": [e.edition for e in infos],
-    }).sort("effective_from")
-    lines, specials = [], []
-    for e in infos:
-        ed = load_edition(e.name)
-        sel = [pl.lit(e.name).alias("edition"), "hts", "hts_dotted", "level", "description",
-               pl.col("eff_general_text").alias("general_text"),
-               pl.col("eff_column2_text").alias("column2_text")]
-        for side in ("gen", "col2"):
-            sel += [pl.col(f"{side}_{c}").alias(f"{side}_{c}") for c in _RATE_COLS]
-        lines.append(ed.lines.select(sel))
-        specials.append(ed.special.select(
-            pl.lit(e.name).alias("edition"), "hts", "program",
-            *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]))
-    lines_all = with_unit_keys(pl.concat(lines, how="vertical_relaxed"),
-                               ["gen_specific_unit", "gen_specific2_unit",
-                                "col2_specific_unit", "col2_specific2_unit"])
-    special_all = with_unit_keys(pl.concat(specials, how="vertical_relaxed"),
-                                 ["pref_specific_unit", "pref_specific2_unit"])
-    return cal, lines_all, special_all
+    }, schema={"edition": pl.Utf8, "effective_from": pl.Date, "effective_to": pl.Date,
+               "edition_label": pl.Utf8}).sort("effective_from", maintain_order=True)
+
+
+def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = None,
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(edition calendar, lines, special-program rates) of the named editions (default: all on
+    hand), restricted to the lines whose first 8 digits are in ``prefixes`` when given.
+
+    Only the named editions are read, from the verified parsed cache (parsed once, on first use).
+    """
+    infos = {e.name: e for e in editions()}
+    wanted = list(dict.fromkeys(names)) if names is not None else list(infos)
+    unknown = [n for n in wanted if n not in infos]
+    if unknown:
+        wanted = [n for n in wanted if n in infos]
+    key = frozenset(prefixes) if prefixes is not None else None
+    dirs = parsed_dirs([infos[n] for n in wanted]) if wanted else {}
+    parts = [_edition_subset(n, dirs[n], _parsed_stamp(dirs[n]), key) for n in wanted]
+    lines = pl.concat([p[0] for p in parts], how="vertical_relaxed") if parts else _empty(_LINE_SCHEMA)
+    special = pl.concat([p[1] for p in parts], how="vertical_relaxed") if parts else _empty(_SPECIAL_SCHEMA)
+    lines_all = with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit",
+                                       "col2_specific_unit", "col2_specific2_unit"])
+    special_all = with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"])
+    return calendar(), lines_all, special_all
+
+
+def _parsed_stamp(directory) -> tuple:
+    try:
+        st = (directory / "manifest.json").stat()
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size)
+
+
+_LINE_SELECT = (["hts", "hts_dotted", "level", "description",
+                 pl.col("eff_general_text").alias("general_text"),
+                 pl.col("eff_column2_text").alias("column2_text")]
+                + [f"{side}_{c}" for side in ("gen", "col2") for c in _RATE_COLS])
+_LINE_SCHEMA = {"edition": pl.Utf8, "hts": pl.Utf8}
+_SPECIAL_SCHEMA = {"edition": pl.Utf8, "hts": pl.Utf8, "program": pl.Utf8}
+
+
+def _empty(schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+@functools.lru_cache(maxsize=256)
+def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | None,
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    tables = read_parsed(directory)
+    if tables is None:
+        raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
+                        "to rebuild it")
+    lines, special = tables["lines"], tables["special"]
+    if prefixes is not None:
+        keep = list(prefixes)
+        lines = lines.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
+        special = special.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
+    return (lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT),
+            special.select(pl.lit(name).alias("edition"), "hts", "program",
+                           *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]))
 
 
 def edition_expr(cal: pl.DataFrame) -> pl.Expr:
@@ -62,12 +111,38 @@ def edition_expr(cal: pl.DataFrame) -> pl.Expr:
     return expr
 
 
+def record_expr() -> pl.Expr:
+    """The revision known only from a change record in force on ``entry_date`` (else null)."""
+    expr = pl.lit(None, dtype=pl.Utf8)
+    for label, _release, day, _source in CHANGE_RECORDS:
+        expr = pl.when(pl.col("entry_date") >= day).then(pl.lit(label)).otherwise(expr)
+    return expr
+
+
+def _search_order(cal: pl.DataFrame, in_force: list[str]) -> list[str]:
+    """Editions not yet searched, nearest in time to the editions in force first."""
+    starts = dict(zip(cal["edition"], cal["effective_from"]))
+    anchors = [starts[n] for n in in_force]
+    rest = [n for n in cal["edition"] if n not in set(in_force)]
+    return sorted(rest, key=lambda n: min(abs((starts[n] - a).days) for a in anchors))
+
+
+_SEARCH_BATCH = 4
+
+
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns."""
-    cal, lines_all, _ = edition_tables()
+    """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns.
+
+    Reads only the editions in force on the rows' entry dates, and for a code missing from its
+    edition, other editions nearest in time first until it is found (flagged).
+    """
+    cal = calendar()
     first_start = cal["effective_from"][0]
     df = df.with_columns(edition_expr(cal).alias("edition"),
                          pl.col("hts10").str.slice(0, 8).alias("_hts8"))
+    prefixes = df.get_column("_hts8").drop_nulls().unique().to_list()
+    in_force = [n for n in cal["edition"] if n in set(df.get_column("edition").unique().to_list())]
+    _, lines_all, _ = edition_tables(in_force, prefixes)
     keys = lines_all.select("edition", "hts")
     exact = keys.with_columns(pl.lit(True).alias("_exact"))
     eight = keys.filter(pl.col("hts").str.len_chars() == 8).with_columns(pl.lit(True).alias("_eight"))
@@ -75,15 +150,31 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     child = (keys.filter(pl.col("hts").str.len_chars() == 10)
              .with_columns(pl.col("hts").str.slice(0, 8).alias("_k8"))
              .group_by("edition", "_k8").agg(pl.col("hts").min().alias("_child")))
-    latest = (lines_all.join(cal.select("edition", "effective_from"), on="edition")
-              .sort("effective_from").group_by("hts").agg(pl.col("edition").last().alias("_alt")))
     df = (df.join(exact, left_on=["edition", "hts10"], right_on=["edition", "hts"], how="left", maintain_order="left")
             .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left", maintain_order="left")
-            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left")
-            .join(latest, left_on="hts10", right_on="hts", how="left", maintain_order="left"))
+            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left"))
+    found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
+    missing_codes = set(df.filter(~found.fill_null(False) & pl.col("hts10").is_not_null())
+                        .get_column("hts10").unique().to_list())
+    alt_rows, others = [], []
+    order = _search_order(cal, in_force) if missing_codes else []
+    while missing_codes and order:
+        batch, order = order[:_SEARCH_BATCH], order[_SEARCH_BATCH:]
+        _, more, _ = edition_tables(batch, sorted({c[:8] for c in missing_codes}))
+        hits = more.filter(pl.col("hts").is_in(list(missing_codes))).select("hts", "edition")
+        if hits.height:
+            rank = {n: i for i, n in enumerate(batch)}
+            hits = (hits.with_columns(pl.col("edition").replace_strict(rank, return_dtype=pl.Int32).alias("_r"))
+                    .sort("_r").group_by("hts", maintain_order=True).first().drop("_r"))
+            alt_rows.append(hits.rename({"edition": "_alt"}))
+            others.append(more.filter(pl.col("hts").is_in(hits.get_column("hts").to_list())))
+            missing_codes -= set(hits.get_column("hts").to_list())
+    alt = (pl.concat(alt_rows) if alt_rows else pl.DataFrame(schema={"hts": pl.Utf8, "_alt": pl.Utf8}))
+    if others:
+        lines_all = pl.concat([lines_all, *others], how="vertical_relaxed")
+    df = df.join(alt, left_on="hts10", right_on="hts", how="left", maintain_order="left")
     df = df.with_columns(
-        pl.when(pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()).then(pl.col("edition"))
-        .otherwise(pl.col("_alt")).alias("line_edition"),
+        pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
         pl.when(pl.col("_exact")).then(pl.col("hts10"))
         .when(pl.col("_eight")).then(pl.col("_hts8"))
         .when(pl.col("_child").is_not_null()).then(pl.col("_child"))
@@ -94,10 +185,14 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     ed_end = pl.col("edition").replace_strict(ends, default=None, return_dtype=pl.Date)
     ed_label = pl.col("edition").replace_strict(labels, default="?", return_dtype=pl.Utf8)
+    record = record_expr()
     notes = (
         pl.when(pl.col("entry_date") < first_start).then(
             pl.lit(f"MFN rates from the earliest HTS edition on hand ({cal['edition_label'][0]}); "
                    "rates of the edition in force on the date may differ"))
+        .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end) & record.is_not_null()
+              & (pl.col("entry_date") >= ed_end)).then(
+            pl.lit("HTS edition in force (") + record + pl.lit(") not on hand; column 1 from ") + ed_label)
         .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end)).then(
             pl.lit("the HTS edition in force on the date is not on hand; MFN rates from ") + ed_label
             + pl.lit(" (the latest earlier edition)"))
@@ -158,7 +253,10 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
-    _, _, special_all = edition_tables()
+    pairs = df.select("line_edition", "line_hts").drop_nulls()
+    _, _, special_all = edition_tables(
+        [n for n in calendar()["edition"] if n in set(pairs.get_column("line_edition").to_list())],
+        pairs.get_column("line_hts").str.slice(0, 8).unique().to_list())
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
@@ -195,7 +293,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
                        & pl.col("p_program").is_null())
-    cal = edition_tables()[0]
+    cal = calendar()
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")
                     + pl.lit(", subheading ") + pl.col("hts_dotted"))
