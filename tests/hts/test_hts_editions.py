@@ -25,7 +25,11 @@ def _no_user_editions(monkeypatch):
     (D(2019, 12, 15), "hts_2019_rev20", True),    # day before 2019 Rev 20 (release_start 2019-12-16)
     (D(2019, 12, 16), "hts_2019_rev20", False),   # first day
     (D(2019, 12, 31), "hts_2019_rev20", False),   # last day of the year (release_end 2019-12-31)
-    (D(2020, 1, 1), "hts_2019_rev20", True),      # 2020 Basic not on hand
+    (D(2020, 1, 1), "hts_2020_rev18", True),      # 2020 Basic not on hand: the 2020 edition on hand (EN-15)
+    (D(2020, 8, 14), "hts_2020_rev18", True),     # 2020 Rev 19 not on hand: latest earlier of 2020
+    (D(2022, 6, 1), "hts_2022_rev12", True),
+    (D(2023, 12, 28), "hts_2023_rev11", False),   # last day of 2023 Rev 11
+    (D(2023, 12, 29), "hts_2024_basic", False),   # 2024 Basic in force from 2023-12-29
     (D(2024, 11, 21), "hts_2024_rev9", False),    # last day of 2024 Rev 9
     (D(2024, 11, 22), "hts_2024_rev10", False),   # first day of 2024 Rev 10
     (D(2024, 12, 31), "hts_2024_rev10", False),

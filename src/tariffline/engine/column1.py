@@ -18,7 +18,7 @@ import polars as pl
 
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.errors import DataError
-from tariffline.hts.editions import CHANGE_RECORDS, EditionInfo, editions
+from tariffline.hts.editions import EditionInfo, edition_for, editions
 from tariffline.hts.loader import parsed_dirs, read_parsed
 from tariffline.policy.loader import Policy
 
@@ -50,15 +50,14 @@ def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = 
     Only the named editions are read, from the verified parsed cache (parsed once, on first use).
     """
     infos = {e.name: e for e in editions()}
-    wanted = list(dict.fromkeys(names)) if names is not None else list(infos)
-    unknown = [n for n in wanted if n not in infos]
-    if unknown:
-        wanted = [n for n in wanted if n in infos]
+    wanted = [n for n in dict.fromkeys(names) if n in infos] if names is not None else list(infos)
     key = frozenset(prefixes) if prefixes is not None else None
-    dirs = parsed_dirs([infos[n] for n in wanted]) if wanted else {}
+    if not wanted:  # nothing to read: empty tables with the columns of the latest edition
+        wanted, key = [list(infos)[-1]], frozenset()
+    dirs = parsed_dirs([infos[n] for n in wanted])
     parts = [_edition_subset(n, dirs[n], _parsed_stamp(dirs[n]), key) for n in wanted]
-    lines = pl.concat([p[0] for p in parts], how="vertical_relaxed") if parts else _empty(_LINE_SCHEMA)
-    special = pl.concat([p[1] for p in parts], how="vertical_relaxed") if parts else _empty(_SPECIAL_SCHEMA)
+    lines = pl.concat([p[0] for p in parts], how="vertical_relaxed")
+    special = pl.concat([p[1] for p in parts], how="vertical_relaxed")
     lines_all = with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit",
                                        "col2_specific_unit", "col2_specific2_unit"])
     special_all = with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"])
@@ -77,14 +76,6 @@ _LINE_SELECT = (["hts", "hts_dotted", "level", "description",
                  pl.col("eff_general_text").alias("general_text"),
                  pl.col("eff_column2_text").alias("column2_text")]
                 + [f"{side}_{c}" for side in ("gen", "col2") for c in _RATE_COLS])
-_LINE_SCHEMA = {"edition": pl.Utf8, "hts": pl.Utf8}
-_SPECIAL_SCHEMA = {"edition": pl.Utf8, "hts": pl.Utf8, "program": pl.Utf8}
-
-
-def _empty(schema: dict) -> pl.DataFrame:
-    return pl.DataFrame(schema=schema)
-
-
 @functools.lru_cache(maxsize=256)
 def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | None,
                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -102,44 +93,63 @@ def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | N
                            *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]))
 
 
-def edition_expr(cal: pl.DataFrame) -> pl.Expr:
-    """The latest edition on hand that started on or before ``entry_date`` (else the earliest)."""
-    names, starts = cal["edition"].to_list(), cal["effective_from"].to_list()
-    expr = pl.lit(names[0])
-    for name, start in zip(names[1:], starts[1:]):
-        expr = pl.when(pl.col("entry_date") >= start).then(pl.lit(name)).otherwise(expr)
-    return expr
+def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
+    """entry_date -> edition used and the note owed when it is not the edition in force."""
+    pool = editions()
+    chosen = [edition_for(d, pool) for d in days]
+    return pl.DataFrame({"entry_date": days, "edition": [e.name for e in chosen],
+                         "_note_edition": [e.note or None for e in chosen]},
+                        schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
 
 
-def record_expr() -> pl.Expr:
-    """The revision known only from a change record in force on ``entry_date`` (else null)."""
-    expr = pl.lit(None, dtype=pl.Utf8)
-    for label, _release, day, _source in CHANGE_RECORDS:
-        expr = pl.when(pl.col("entry_date") >= day).then(pl.lit(label)).otherwise(expr)
-    return expr
+def code_index() -> pl.DataFrame:
+    """(edition, hts) of every numbered line of every edition on hand, from the parsed cache
+    (parsing what is missing, once); used only for codes missing from their edition in force."""
+    infos = tuple(editions())
+    dirs = parsed_dirs(list(infos))
+    return _code_index(tuple((e.name, dirs[e.name], _parsed_stamp(dirs[e.name])) for e in infos))
 
 
-def _search_order(cal: pl.DataFrame, in_force: list[str]) -> list[str]:
-    """Editions not yet searched, nearest in time to the editions in force first."""
-    starts = dict(zip(cal["edition"], cal["effective_from"]))
-    anchors = [starts[n] for n in in_force]
-    rest = [n for n in cal["edition"] if n not in set(in_force)]
-    return sorted(rest, key=lambda n: min(abs((starts[n] - a).days) for a in anchors))
+@functools.lru_cache(maxsize=2)
+def _code_index(entries: tuple) -> pl.DataFrame:
+    parts = []
+    for name, directory, _stamp in entries:
+        tables = read_parsed(directory, {"lines": ["hts"], "special": ["hts"]})
+        if tables is None:
+            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run "
+                            "again to rebuild it")
+        parts.append(tables["lines"].select(pl.lit(name).alias("edition"), "hts"))
+    return pl.concat(parts)
 
 
-_SEARCH_BATCH = 4
+def _nearest_holding(df: pl.DataFrame, codes: list[str], cal: pl.DataFrame) -> pl.DataFrame:
+    """row_id -> ``_alt``: the edition nearest in time to the row's date that has its code."""
+    hits = code_index().filter(pl.col("hts").is_in(codes)).join(cal.select("edition", "effective_from", "effective_to"),
+                                                                 on="edition")
+    rows = df.filter(pl.col("hts10").is_in(codes)).select("row_id", "hts10", "entry_date")
+    far = (pl.when(pl.col("entry_date") < pl.col("effective_from"))
+           .then((pl.col("effective_from") - pl.col("entry_date")).dt.total_days())
+           .when(pl.col("effective_to").is_not_null() & (pl.col("entry_date") >= pl.col("effective_to")))
+           .then((pl.col("entry_date") - pl.col("effective_to")).dt.total_days() + 1)
+           .otherwise(0))
+    return (rows.join(hits, left_on="hts10", right_on="hts", how="inner")
+            .with_columns(far.alias("_far"))
+            .sort(["row_id", "_far", "effective_from"], descending=[False, False, True])
+            .group_by("row_id", maintain_order=True).first()
+            .select("row_id", pl.col("edition").alias("_alt")))
 
 
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns.
 
-    Reads only the editions in force on the rows' entry dates, and for a code missing from its
-    edition, other editions nearest in time first until it is found (flagged).
+    Reads only the editions used on the rows' entry dates (their lines under the rows' subheadings);
+    a code missing from its edition is answered from the edition nearest in time that has it
+    (flagged), found through the index of codes of all editions.
     """
     cal = calendar()
-    first_start = cal["effective_from"][0]
-    df = df.with_columns(edition_expr(cal).alias("edition"),
-                         pl.col("hts10").str.slice(0, 8).alias("_hts8"))
+    days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
+    df = (df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
+            .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8")))
     prefixes = df.get_column("_hts8").drop_nulls().unique().to_list()
     in_force = [n for n in cal["edition"] if n in set(df.get_column("edition").unique().to_list())]
     _, lines_all, _ = edition_tables(in_force, prefixes)
@@ -154,25 +164,17 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
             .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left", maintain_order="left")
             .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left"))
     found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
-    missing_codes = set(df.filter(~found.fill_null(False) & pl.col("hts10").is_not_null())
-                        .get_column("hts10").unique().to_list())
-    alt_rows, others = [], []
-    order = _search_order(cal, in_force) if missing_codes else []
-    while missing_codes and order:
-        batch, order = order[:_SEARCH_BATCH], order[_SEARCH_BATCH:]
-        _, more, _ = edition_tables(batch, sorted({c[:8] for c in missing_codes}))
-        hits = more.filter(pl.col("hts").is_in(list(missing_codes))).select("hts", "edition")
-        if hits.height:
-            rank = {n: i for i, n in enumerate(batch)}
-            hits = (hits.with_columns(pl.col("edition").replace_strict(rank, return_dtype=pl.Int32).alias("_r"))
-                    .sort("_r").group_by("hts", maintain_order=True).first().drop("_r"))
-            alt_rows.append(hits.rename({"edition": "_alt"}))
-            others.append(more.filter(pl.col("hts").is_in(hits.get_column("hts").to_list())))
-            missing_codes -= set(hits.get_column("hts").to_list())
-    alt = (pl.concat(alt_rows) if alt_rows else pl.DataFrame(schema={"hts": pl.Utf8, "_alt": pl.Utf8}))
-    if others:
-        lines_all = pl.concat([lines_all, *others], how="vertical_relaxed")
-    df = df.join(alt, left_on="hts10", right_on="hts", how="left", maintain_order="left")
+    missing = df.filter(~found.fill_null(False) & pl.col("hts10").is_not_null())
+    alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
+    if missing.height:
+        codes = missing.get_column("hts10").unique().to_list()
+        alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
+        names = [n for n in cal["edition"] if n in set(alt.get_column("_alt").to_list())]
+        if names:
+            _, more, _ = edition_tables(names, sorted({c[:8] for c in codes}))
+            lines_all = pl.concat([lines_all, more], how="vertical_relaxed").unique(
+                subset=["edition", "hts"], keep="first", maintain_order=True)
+    df = df.join(alt, on="row_id", how="left", maintain_order="left")
     df = df.with_columns(
         pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
         pl.when(pl.col("_exact")).then(pl.col("hts10"))
@@ -181,22 +183,8 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
         .otherwise(None).alias("line_hts"),
     )
-    ends = dict(zip(cal["edition"], cal["effective_to"]))
     labels = dict(zip(cal["edition"], cal["edition_label"]))
-    ed_end = pl.col("edition").replace_strict(ends, default=None, return_dtype=pl.Date)
-    ed_label = pl.col("edition").replace_strict(labels, default="?", return_dtype=pl.Utf8)
-    record = record_expr()
-    notes = (
-        pl.when(pl.col("entry_date") < first_start).then(
-            pl.lit(f"MFN rates from the earliest HTS edition on hand ({cal['edition_label'][0]}); "
-                   "rates of the edition in force on the date may differ"))
-        .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end) & record.is_not_null()
-              & (pl.col("entry_date") >= ed_end)).then(
-            pl.lit("HTS edition in force (") + record + pl.lit(") not on hand; column 1 from ") + ed_label)
-        .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end)).then(
-            pl.lit("the HTS edition in force on the date is not on hand; MFN rates from ") + ed_label
-            + pl.lit(" (the latest earlier edition)"))
-        .otherwise(None).alias("_note_edition"),
+    note_line = (
         pl.when(~pl.col("_exact").fill_null(False) & pl.col("_eight").fill_null(False)
                 & (pl.col("hts10").str.len_chars() == 10)).then(
             pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
@@ -205,7 +193,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
             pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
         .otherwise(None).alias("_note_line"),
     )
-    df = df.with_columns(*notes).join(
+    df = df.with_columns(note_line).join(
         lines_all, left_on=["line_edition", "line_hts"], right_on=["edition", "hts"], how="left", maintain_order="left")
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")

@@ -385,8 +385,10 @@ def edition_named(name: str) -> EditionInfo:
 def edition_for(day: dt.date, candidates: list[EditionInfo] | None = None) -> EditionInfo:
     """The edition in force on ``day``; if it is not on hand, the nearest one with ``nearest=True``.
 
-    Nearest means: the latest edition on hand that took effect on or before ``day``, or the
-    earliest on hand for a day before all of them. ``note`` says which and why.
+    Nearest (ASSUMPTIONS EN-15): the latest edition on hand that took effect on or before ``day``
+    in the same HTS year (the year of the edition's label: every edition of a year carries that
+    year's staged rates), else the earliest edition of that year on hand, else the latest earlier
+    edition on hand, else the earliest on hand. ``note`` says which and why.
     """
     pool = sorted(candidates if candidates is not None else editions(), key=lambda e: e.effective_from)
     if not pool:
@@ -395,20 +397,37 @@ def edition_for(day: dt.date, candidates: list[EditionInfo] | None = None) -> Ed
         if e.in_force(day):
             return e
     earlier = [e for e in pool if e.effective_from <= day]
-    if earlier:
+    same_year = [e for e in pool if hts_year(e) == day.year]
+    record = change_record_for(day)
+    if earlier and record is not None and earlier[-1].effective_to is not None \
+            and record[2] >= earlier[-1].effective_to:
         chosen = earlier[-1]
-        record = change_record_for(day)
-        if record is not None and record[2] >= (chosen.effective_to or record[2]):
-            why = (f"edition in force on {day} ({record[0]}) not on hand (only its change record); "
-                   f"column 1 from {chosen.edition}")
-        else:
-            why = (f"the edition in force on {day} is not on hand; {chosen.edition} "
-                   f"(in force {chosen.effective_from} to {chosen.effective_to}) is the latest earlier one")
+        why = (f"edition in force on {day} ({record[0]}) not on hand (only its change record); "
+               f"column 1 from {chosen.edition}")
+    elif same_year:
+        before = [e for e in same_year if e.effective_from <= day]
+        chosen = before[-1] if before else same_year[0]
+        why = (f"the HTS edition in force on {day} is not on hand; {chosen.edition} "
+               f"(in force {chosen.effective_from} to {chosen.effective_to}) is the "
+               + ("latest earlier" if before else "earliest") + " edition of that year on hand")
+    elif earlier:
+        chosen = earlier[-1]
+        why = (f"the HTS edition in force on {day} is not on hand; {chosen.edition} "
+               f"(in force {chosen.effective_from} to {chosen.effective_to}) is the latest earlier one")
     else:
         chosen = pool[0]
-        why = (f"{day} is before the earliest edition on hand; {chosen.edition} "
+        why = (f"{day} is before the earliest HTS edition on hand; {chosen.edition} "
                f"(in force from {chosen.effective_from}) is used")
     return dataclasses.replace(chosen, nearest=True, note=why)
+
+
+def hts_year(e: EditionInfo) -> int | None:
+    """The HTS year of an edition: the year its label starts with ("2024 HTS Basic Edition"
+    took effect on 29 Dec 2023), else the year it took effect."""
+    head = e.edition[:4]
+    if head.isdigit():
+        return int(head)
+    return e.effective_from.year if e.effective_from else None
 
 
 def change_record_for(day: dt.date) -> tuple[str, str, dt.date, str] | None:

@@ -346,11 +346,18 @@ def _read_json(content: bytes, source: str) -> pl.DataFrame:
             if value is None and key == "additionalDuties":
                 value = r.get("addiitionalDuties")  # the USITC export also carries this misspelling
             cols[col].append("" if value is None else str(value))
-        cols["units"].append(_clean_units(r.get("units") or []))
-        cols["footnotes"].append([_footnote(f) for f in (r.get("footnotes") or []) if isinstance(f, dict)])
-    schema = {c: pl.Utf8 for c in _JSON_KEYS.values()} | {"units": pl.List(pl.Utf8),
-                                                          "footnotes": pl.List(pl.Utf8)}
-    return pl.DataFrame(cols, schema=schema)
+        # lists travel as one joined string and are split by polars (building list columns from
+        # Python lists is the slowest step of a JSON parse)
+        cols["units"].append(_SEP.join(_clean_units(r.get("units") or [])))
+        cols["footnotes"].append(_SEP.join(_footnote(f) for f in (r.get("footnotes") or [])
+                                           if isinstance(f, dict)))
+    df = pl.DataFrame(cols, schema={c: pl.Utf8 for c in cols})
+    return df.with_columns(
+        pl.when(pl.col(c) == "").then(pl.lit([], dtype=pl.List(pl.Utf8))).otherwise(pl.col(c).str.split(_SEP))
+        .alias(c) for c in ("units", "footnotes"))
+
+
+_SEP = "\x1f"  # ASCII unit separator: never in USITC text
 
 
 def _footnote(f: dict) -> str:
@@ -359,8 +366,21 @@ def _footnote(f: dict) -> str:
     return f"{columns}: {value}" if columns else value
 
 
+# Some USITC exports keep HTML markup in descriptions and rates ("2.5%<u></u>", "m<sup>3</sup>",
+# "<i>Camelidae</i>", also with escaped slashes "<\/sup>"): a tag is dropped, a line break is a space.
+_BREAK_TAG = r"<\\?/?newline\s*/?>"
+_HTML_TAG = r"<\\?/?[A-Za-z][^<>]*>"
+
+
+def _strip_markup(rows: pl.DataFrame) -> pl.DataFrame:
+    cols = ["description"] + [f"{c}_text" for c in _RATE_COLUMNS]
+    return rows.with_columns(pl.col(c).str.replace_all(_BREAK_TAG, " ").str.replace_all(_HTML_TAG, "")
+                             for c in cols)
+
+
 def _hierarchy(rows: pl.DataFrame, source: str) -> pl.DataFrame:
     """Numbered lines with effective (inherited) rate texts, parents and superior descriptions."""
+    rows = _strip_markup(rows)
     codes = [_normalize_code(c, source) for c in rows.get_column("hts_raw").to_list()]
     indents = []
     for i, value in enumerate(rows.get_column("indent").to_list()):
