@@ -19,7 +19,7 @@ import polars as pl
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.errors import DataError
 from tariffline.hts.editions import EditionInfo, edition_for, editions
-from tariffline.hts.loader import parsed_dirs, read_parsed
+from tariffline.hts.loader import parsed_dirs, parsed_stamp, read_parsed
 from tariffline.policy.loader import Policy
 
 _RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
@@ -55,21 +55,13 @@ def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = 
     if not wanted:  # nothing to read: empty tables with the columns of the latest edition
         wanted, key = [list(infos)[-1]], frozenset()
     dirs = parsed_dirs([infos[n] for n in wanted])
-    parts = [_edition_subset(n, dirs[n], _parsed_stamp(dirs[n]), key) for n in wanted]
+    parts = [_edition_subset(n, dirs[n], parsed_stamp(dirs[n]), key) for n in wanted]
     lines = pl.concat([p[0] for p in parts], how="vertical_relaxed")
     special = pl.concat([p[1] for p in parts], how="vertical_relaxed")
     lines_all = with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit",
                                        "col2_specific_unit", "col2_specific2_unit"])
     special_all = with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"])
     return calendar(), lines_all, special_all
-
-
-def _parsed_stamp(directory) -> tuple:
-    try:
-        st = (directory / "manifest.json").stat()
-    except OSError:
-        return ()
-    return (st.st_mtime_ns, st.st_size)
 
 
 _LINE_SELECT = (["hts", "hts_dotted", "level", "description",
@@ -107,7 +99,7 @@ def code_index() -> pl.DataFrame:
     (parsing what is missing, once); used only for codes missing from their edition in force."""
     infos = tuple(editions())
     dirs = parsed_dirs(list(infos))
-    return _code_index(tuple((e.name, dirs[e.name], _parsed_stamp(dirs[e.name])) for e in infos))
+    return _code_index(tuple((e.name, dirs[e.name], parsed_stamp(dirs[e.name])) for e in infos))
 
 
 @functools.lru_cache(maxsize=2)

@@ -116,15 +116,19 @@ def load_edition(name_or_path: str | Path | EditionInfo | None = None) -> HtsEdi
     """
     info = _resolve(name_or_path)
     directory = parsed_dirs([info])[info.name]
-    return _load_cached(info, directory, _stamp(directory))
+    return _load_cached(info, directory, parsed_stamp(directory))
 
 
-def _stamp(directory: Path) -> tuple:
-    try:
-        st = (directory / MANIFEST).stat()
-    except OSError:
-        return ()
-    return (st.st_mtime_ns, st.st_size)
+def parsed_stamp(directory: Path) -> tuple:
+    """(size, mtime) of a parsed edition's files: any change to them invalidates what was read."""
+    out = []
+    for name in (MANIFEST, "lines.parquet", "special.parquet"):
+        try:
+            st = (directory / name).stat()
+        except OSError:
+            return ()
+        out.append((st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def _resolve(name_or_path: str | Path | EditionInfo | None) -> EditionInfo:
@@ -198,7 +202,7 @@ def read_parsed(directory: Path, columns: dict[str, list[str]] | None = None) ->
         raw = {t: (directory / f"{t}.parquet").read_bytes() for t in _TABLES}
     except (OSError, ValueError):
         return None
-    stamp = (str(directory), _stamp(directory))
+    stamp = (str(directory), parsed_stamp(directory))
     if stamp not in _GOOD:
         if any(store.sha256(raw[t]) != manifest.get(f"{t}.parquet") for t in _TABLES):
             return None
