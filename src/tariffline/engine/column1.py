@@ -19,7 +19,7 @@ import polars as pl
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.errors import DataError
 from tariffline.hts.editions import EditionInfo, edition_for, editions
-from tariffline.hts.loader import parsed_dirs, parsed_stamp, read_parsed
+from tariffline.hts.loader import parsed_dirs, parsed_stamp, scan_parsed
 from tariffline.policy.loader import Policy
 
 _RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
@@ -71,18 +71,20 @@ _LINE_SELECT = (["hts", "hts_dotted", "level", "description",
 @functools.lru_cache(maxsize=256)
 def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | None,
                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    tables = read_parsed(directory)
-    if tables is None:
+    lines, special = scan_parsed(directory, "lines"), scan_parsed(directory, "special")
+    if lines is None or special is None:
         raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
                         "to rebuild it")
-    lines, special = tables["lines"], tables["special"]
     if prefixes is not None:
         keep = list(prefixes)
         lines = lines.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
         special = special.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
-    return (lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT),
-            special.select(pl.lit(name).alias("edition"), "hts", "program",
-                           *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]))
+    try:
+        return (lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT).collect(),
+                special.select(pl.lit(name).alias("edition"), "hts", "program",
+                               *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect())
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
 
 
 def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
@@ -106,11 +108,11 @@ def code_index() -> pl.DataFrame:
 def _code_index(entries: tuple) -> pl.DataFrame:
     parts = []
     for name, directory, _stamp in entries:
-        tables = read_parsed(directory, {"lines": ["hts"], "special": ["hts"]})
-        if tables is None:
+        lines = scan_parsed(directory, "lines")
+        if lines is None:
             raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run "
                             "again to rebuild it")
-        parts.append(tables["lines"].select(pl.lit(name).alias("edition"), "hts"))
+        parts.append(lines.select(pl.lit(name).alias("edition"), "hts").collect())
     return pl.concat(parts)
 
 

@@ -195,22 +195,38 @@ def _source_sha(info: EditionInfo) -> str | None:
     return ds.mirror_checksum if store.mirror_dir() is not None else ds.sha256
 
 
-def read_parsed(directory: Path, columns: dict[str, list[str]] | None = None) -> dict[str, pl.DataFrame] | None:
-    """The verified tables of a parsed edition, or None when absent or failing verification."""
+def verify_parsed(directory: Path) -> bool:
+    """True when the parsed tables match the SHA-256 in their manifest (checked once per process
+    for each state of the files)."""
+    stamp = (str(directory), parsed_stamp(directory))
+    if stamp in _GOOD:
+        return True
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
-        raw = {t: (directory / f"{t}.parquet").read_bytes() for t in _TABLES}
-    except (OSError, ValueError):
-        return None
-    stamp = (str(directory), parsed_stamp(directory))
-    if stamp not in _GOOD:
-        if any(store.sha256(raw[t]) != manifest.get(f"{t}.parquet") for t in _TABLES):
-            return None
+        ok = all(store.sha256((directory / f"{t}.parquet").read_bytes()) == manifest.get(f"{t}.parquet")
+                 for t in _TABLES)
+    except (OSError, ValueError, AttributeError):
+        return False
+    if ok:
         _GOOD.add(stamp)
-    try:
-        return {t: pl.read_parquet(io.BytesIO(raw[t]), columns=(columns or {}).get(t)) for t in _TABLES}
-    except pl.exceptions.PolarsError:
+    return ok
+
+
+def read_parsed(directory: Path) -> dict[str, pl.DataFrame] | None:
+    """The verified tables of a parsed edition, or None when absent or failing verification."""
+    if not verify_parsed(directory):
         return None
+    try:
+        return {t: pl.read_parquet(directory / f"{t}.parquet") for t in _TABLES}
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def scan_parsed(directory: Path, table: str) -> pl.LazyFrame | None:
+    """A lazy scan of one verified table (read only the columns and rows a query needs)."""
+    if not verify_parsed(directory):
+        return None
+    return pl.scan_parquet(directory / f"{table}.parquet")
 
 
 def parsed_dirs(infos: list[EditionInfo]) -> dict[str, Path]:
@@ -227,7 +243,7 @@ def parsed_dirs(infos: list[EditionInfo]) -> dict[str, Path]:
             out[info.name] = _parse_user_file(info)
             continue
         directory = _parsed_dir_for(sha)
-        if read_parsed(directory, {"lines": ["hts"], "special": ["hts"]}) is not None:
+        if verify_parsed(directory):
             out[info.name] = directory
         else:
             todo.setdefault(info.dataset, []).append(info)
@@ -247,7 +263,7 @@ def _parse_user_file(info: EditionInfo) -> Path:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(f"HTS edition file {str(source)!r} cannot be read: {exc}") from None
     directory = _parsed_dir_for(store.sha256(content))
-    if read_parsed(directory, {"lines": ["hts"], "special": ["hts"]}) is None:
+    if not verify_parsed(directory):
         _keep_parsed(parse_edition_bytes(content, info, str(source)), directory)
     return directory
 
@@ -269,7 +285,7 @@ def _keep_parsed(edition: HtsEdition, target: Path) -> None:
             (tmp / f"{t}.parquet").write_bytes(buf.getvalue())
             manifest[f"{t}.parquet"] = store.sha256(buf.getvalue())
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
-        if target.exists() and read_parsed(target, {"lines": ["hts"], "special": ["hts"]}) is None:
+        if target.exists() and not verify_parsed(target):
             aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + ".bad.", suffix=".tmp"))
             try:
                 os.replace(target, aside / "old")
