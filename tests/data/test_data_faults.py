@@ -176,3 +176,16 @@ def test_data_fetch_goes_on_past_failures_and_lists_them(offline_cache, capsys):
     err = capsys.readouterr().err
     assert "2 of 2 dataset(s) failed" in err
     assert "census_country_codes: cannot download" in err and "hts_2019_rev20: cannot download" in err
+
+
+def test_file_put_in_the_cache_by_another_reader_is_checked_after_first_read(tmp_path, monkeypatch):
+    monkeypatch.delenv("TARIFFLINE_MIRROR", raising=False)
+    monkeypatch.setenv("TARIFFLINE_CACHE", str(tmp_path))
+    ds = catalog.Dataset(name="t_tofu", title="t", publisher="p", url="http://127.0.0.1:9/t.csv",
+                         mirror_path="t/t.csv")
+    monkeypatch.setitem(catalog._REGISTRY, ds.name, ds)
+    (tmp_path / "t.csv").write_bytes(b"5880,JAPAN\n")
+    assert store.read_bytes("t_tofu") == b"5880,JAPAN\n"
+    (tmp_path / "t.csv").write_bytes(b"5880,CHINA\n")
+    with pytest.raises(DataError, match="fails verification"):
+        store.read_bytes("t_tofu")

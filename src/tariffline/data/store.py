@@ -10,8 +10,8 @@ Resolution order for a dataset:
    what to do instead.
 
 Every read is verified: against the catalogue's SHA-256 (the mirror copy's, or the publisher's),
-or for a downloaded file whose publisher gives none, against the digest recorded beside it when
-it was downloaded. A mismatch is a :class:`DataError` naming the file and both digests.
+or for a cached file whose publisher gives none, against the digest recorded beside it when it
+was downloaded (or, for a file another reader put in the cache, when it was first read). A mismatch is a :class:`DataError` naming the file and both digests.
 Gzip is undone transparently: readers always get the uncompressed bytes. Temporary files carry
 unique names; ones left by a killed process (``*.part``, ``*.tmp``) are removed on the next run.
 """
@@ -163,6 +163,11 @@ def iter_bytes(names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         stamp = _stamp(name, path)
         if stamp not in _VERIFIED:
             expected = ds.mirror_checksum if mirror is not None else (ds.sha256 or _recorded_sha(path))
+            if expected is None and mirror is None:
+                # a cached file written by another reader (e.g. a Census API response) with no
+                # published checksum: record its digest now, so later edits are caught
+                expected = sha256(content)
+                _write_meta(path, {"sha256": expected, "recorded_at": _now(), "note": "first read"})
             _check(ds, content, str(path), expected)
             _VERIFIED.add(stamp)
         yield name, content
@@ -253,9 +258,12 @@ def download(url: str, dest: Path, *, sha256: str | None = None, label: str | No
         raise DataError(f"download of {url} from {who} failed: {_short(exc)}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    _write_meta(dest, {"url": url, "sha256": digest,
-                       "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    _write_meta(dest, {"url": url, "sha256": digest, "fetched_at": _now()})
     return dest
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _short(exc: Exception) -> str:
