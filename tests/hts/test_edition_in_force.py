@@ -144,3 +144,27 @@ def test_2018_row_uses_the_earliest_edition_flagged():
 def test_code_in_no_edition_is_an_error_naming_the_edition_in_force():
     got = _mfn([("0101.99.99", D(2025, 3, 1))])[0]
     assert got["error"] and "2025 HTS Revision 3" in got["error"] and "nor in any edition" in got["error"]
+
+
+def test_a_lookup_parses_only_the_edition_it_needs(tmp_path, monkeypatch):
+    from tariffline import api
+    from tariffline.engine import column1
+    from tariffline.hts import loader
+
+    monkeypatch.setenv("TARIFFLINE_CACHE", str(tmp_path))
+    column1._edition_subset.cache_clear()
+    loader._load_cached.cache_clear()
+    res = api.duty("8703.23.01", origin="GB", date="2026-03-01", value=1000)
+    assert res["edition"] == "hts_2026_rev4"
+    assert len(list((tmp_path / "parsed").glob("hts-*/manifest.json"))) == 1
+    column1._edition_subset.cache_clear()
+
+
+def test_law_currency_reports_change_records_beside_the_newest_full_edition():
+    from tariffline.law import law_currency
+
+    law = law_currency()
+    assert (law.newest_edition, law.newest_edition_from) == ("2026 HTS Revision 10", D(2026, 6, 8))
+    # USITC archive list: "2026 HTS Revision 21 (October 9, 2026)"
+    assert (law.change_records_through, law.change_records_through_date) == ("2026 HTS Revision 21", D(2026, 10, 9))
+    assert law.as_dict()["change_records_through"] == "2026 HTS Revision 21"
