@@ -393,9 +393,12 @@ _HTML_TAG = r"<\\?/?[A-Za-z][^<>]*>"
 
 
 def _strip_markup(rows: pl.DataFrame) -> pl.DataFrame:
-    cols = ["description"] + [f"{c}_text" for c in _RATE_COLUMNS]
-    return rows.with_columns(pl.col(c).str.replace_all(_BREAK_TAG, " ").str.replace_all(_HTML_TAG, "")
-                             for c in cols)
+    """Markup removed; in rate texts also a stray backtick ("2.2%`", 8456.40.90 in 2019-2022)."""
+    def clean(col: str) -> pl.Expr:
+        return pl.col(col).str.replace_all(_BREAK_TAG, " ").str.replace_all(_HTML_TAG, "")
+
+    return rows.with_columns(clean("description"), *[clean(f"{c}_text").str.replace_all("`", "", literal=True)
+                                                     for c in _RATE_COLUMNS])
 
 
 def _hierarchy(rows: pl.DataFrame, source: str) -> pl.DataFrame:
