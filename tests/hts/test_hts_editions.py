@@ -121,3 +121,19 @@ def test_add_edition_checks_dates(tmp_path):
     (tmp_path / "f.csv").write_text("x")
     with pytest.raises(InputError, match="not after"):
         ed.add_edition(tmp_path / "f.csv", edition="x", effective_from=D(2020, 2, 1), effective_to=D(2020, 1, 1))
+
+
+# 9903 lines per edition: usitc_hts_json_2025_2026_revisions/PROVENANCE.md, per-edition counts table
+@pytest.mark.parametrize("name,n9903", [("hts_2025_basic", 447), ("hts_2025_rev18", 619),
+                                        ("hts_2026_rev4", 712), ("hts_2026_rev5", 489), ("hts_2026_rev10", 502)])
+def test_chapter_99_lines_with_general_text_and_footnotes(name, n9903):
+    import polars as pl
+
+    from tariffline.hts.loader import load_edition
+
+    lines = load_edition(name).lines.filter(pl.col("hts").str.starts_with("9903"))
+    assert lines.height == n9903
+    assert lines.filter(pl.col("footnotes").list.len() > 0).height > 0  # the JSON export keeps footnotes
+    if name != "hts_2025_basic":  # PROVENANCE spot check: 9903.01.53 (Japan, "+ 24%") from April 2025
+        jp = lines.filter(pl.col("hts") == "99030153").row(0, named=True)
+        assert jp["general_text"].endswith("+ 24%")
