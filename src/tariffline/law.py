@@ -2,7 +2,8 @@
 
 Every answer carries ``law_current_through``: the later of the newest publication date among
 the encoded instruments (and their dated amendments and announced ends) and the in-force date
-of the newest HTS edition on hand. An entry date after it is answered under the law as known,
+of the newest full HTS edition on hand. Revisions published after it and known only from their
+change records are reported beside it (``change_records_through``) without moving the date. An entry date after it is answered under the law as known,
 with a warning that later actions are not encoded.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from tariffline.hts.editions import editions
+from tariffline.hts.editions import editions, newest_change_record
 from tariffline.policy.loader import Policy, load_policy
 
 
@@ -22,6 +23,8 @@ class LawCurrency:
     newest_instrument_published: dt.date
     newest_edition: str
     newest_edition_from: dt.date
+    change_records_through: str = ""  # e.g. "2026 HTS Revision 21" (no full edition on hand)
+    change_records_through_date: dt.date | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,8 +55,12 @@ def law_currency(policy: Policy | None = None) -> LawCurrency:
     """The currency of ``policy`` (default: the package's rules) and of the HTS editions on hand."""
     policy = policy or load_policy()
     inst_day, inst_id = max(_instrument_dates(policy))
-    eds = [e for e in editions() if e.effective_from is not None]
+    eds = [e for e in editions() if e.effective_from is not None]  # full editions only
     newest = max(eds, key=lambda e: e.effective_from)
+    label, _release, record_day, _source = newest_change_record()
+    later = record_day > newest.effective_from
     return LawCurrency(current_through=max(inst_day, newest.effective_from),
                        newest_instrument=inst_id, newest_instrument_published=inst_day,
-                       newest_edition=newest.edition, newest_edition_from=newest.effective_from)
+                       newest_edition=newest.edition, newest_edition_from=newest.effective_from,
+                       change_records_through=label if later else "",
+                       change_records_through_date=record_day if later else None)

@@ -206,8 +206,8 @@ def test_policy_prefix_typo(tmp_path):
 
 
 def test_edition_gap_is_flagged():
-    # between 2025 Basic (to 27 Jan 2025) and 2026 Rev 4 (from 24 Feb 2026) no edition is on hand
-    notes = api.duty("8703.23.01", origin="JP", date="2025-06-01", value=1000)["notes"]
+    # between 2019 Rev 20 (to 31 Dec 2019) and 2020 Rev 18 (from 30 Jul 2020) no edition is on hand
+    notes = api.duty("8703.23.01", origin="JP", date="2020-03-01", value=1000)["notes"]
     assert any("not on hand" in n for n in notes)
     assert api.duty("8703.23.01", origin="JP", date="2025-01-10", value=1000)["notes"] == []
 

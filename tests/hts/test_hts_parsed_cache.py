@@ -14,7 +14,7 @@ def test_parsed_cache_round_trip(tmp_path, monkeypatch):
     assert len(kept) == 1
     loader._load_cached.cache_clear()
     second = loader.load_edition("hts_2025_basic")  # read back from Parquet
-    fresh = loader.parse_edition_bytes(store.read_bytes("hts_2025_basic"), first.info)
+    fresh = loader.parse_edition_bytes(store.read_bytes(first.info.dataset), first.info)
     assert second.lines.equals(fresh.lines) and second.special.equals(fresh.special)
     loader._load_cached.cache_clear()
 

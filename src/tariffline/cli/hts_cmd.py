@@ -8,7 +8,7 @@ from rich.table import Table
 from tariffline.cli.output import console, pct, print_json
 from tariffline.hts import coverage as coverage_mod
 from tariffline.hts import show as show_mod
-from tariffline.hts.editions import editions
+from tariffline.hts.editions import CHANGE_RECORDS, editions
 
 _EDITION_HELP = "Edition: dataset name (hts_2026_rev4), release id (2026HTSRev4) or a file path."
 
@@ -57,6 +57,10 @@ def register(app: typer.Typer) -> None:
             table.add_row(r["name"], r["edition"], str(r["effective_from"]),
                           str(r["effective_to"] or "open"), r["confidence"])
         console.print(table)
+        first, last = CHANGE_RECORDS[0], CHANGE_RECORDS[-1]
+        console.print(f"[dim]{first[0]} ({first[2]}) to {last[0]} ({last[2]}): change records only, "
+                      "no full edition on hand; their dates are answered from the last edition, "
+                      "flagged[/]", highlight=False)
 
     @hts_app.command("show")
     def show_cmd(hts: str = typer.Argument(..., help="HTS code, e.g. 8703.23.01 or 8703.23.01.10"),

@@ -1,8 +1,10 @@
 """The catalogue of official datasets tariffline reads at run time.
 
 Each :class:`Dataset` names its publisher, the official address it is downloaded from, the
-path it has in a local mirror directory laid out like ``shared/data``, and (where known) the
-SHA-256 of its uncompressed bytes. Modules that read a dataset register it here with
+path it has in a local mirror directory laid out like ``shared/data`` (for a file kept inside an
+archive there, the archive's path plus ``member``), and the SHA-256 of its uncompressed bytes:
+``sha256`` for the publisher's file, ``mirror_sha256`` where the mirror copy is in another form
+(see :mod:`tariffline.data.checksums`). Modules that read a dataset register it here with
 :func:`register`; nothing in the repository holds the data itself.
 """
 
@@ -22,14 +24,21 @@ class Dataset:
     publisher: str
     url: str  # official download address
     mirror_path: str  # path relative to a TARIFFLINE_MIRROR directory
-    sha256: str | None = None  # of the uncompressed content, where known
+    sha256: str | None = None  # of the publisher's file, uncompressed, where known
     filename: str | None = None  # cache file name (default: last part of mirror_path)
     note: str = ""
     meta: dict = field(default_factory=dict)  # edition metadata (edition, effective dates...)
+    member: str | None = None  # file inside the archive at mirror_path (.tar.xz/.tar.gz/.zip)
+    mirror_sha256: str | None = None  # of the mirror copy, uncompressed, when its form differs
 
     @property
     def cache_name(self) -> str:
-        return self.filename or self.mirror_path.rsplit("/", 1)[-1]
+        return self.filename or self.member or self.mirror_path.rsplit("/", 1)[-1]
+
+    @property
+    def mirror_checksum(self) -> str | None:
+        """The SHA-256 the mirror copy must have (uncompressed)."""
+        return self.mirror_sha256 or self.sha256
 
 
 _REGISTRY: dict[str, Dataset] = {}
@@ -46,6 +55,9 @@ _REGISTERING_MODULES = (
 
 
 def register(ds: Dataset) -> Dataset:
+    from tariffline.data.checksums import with_known_checksums
+
+    ds = with_known_checksums(ds)
     existing = _REGISTRY.get(ds.name)
     if existing is not None and existing != ds:
         raise DataError(f"dataset {ds.name!r} registered twice with different definitions")

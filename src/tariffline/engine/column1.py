@@ -1,7 +1,9 @@
 """Column 1: the ordinary duty of each row — MFN (General), Column 2, or a claimed preference.
 
 For each row the HTS edition in force on the entry date is used (the nearest edition on hand,
-flagged, when none covers the date). The row's line is found exactly; else a 10-digit code's
+flagged, when none covers the date; after the last full edition, the revision in force known only
+from its change record is named in the flag). Only the editions the rows need are read, and only
+their lines under the rows' 8-digit subheadings, from the verified parsed cache. The row's line is found exactly; else a 10-digit code's
 8-digit parent in the same edition; else the code in another edition on hand (flagged).
 Preferences the origin qualifies for on the date are claimed by default (the lowest duty), as
 an importer would; ``program='none'`` on a row, or ``claim_preferences=False``, declines them.
@@ -16,59 +18,136 @@ import polars as pl
 
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
-from tariffline.hts.editions import editions
-from tariffline.hts.loader import load_edition
+from tariffline.errors import DataError
+from tariffline.hts.editions import EditionInfo, edition_for, editions
+from tariffline.hts.loader import parsed_dirs, parsed_stamp, scan_parsed
 from tariffline.policy.loader import Policy
 
 _RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
               "approx", "parse_error")
 
 
-@functools.lru_cache(maxsize=2)
-def edition_tables() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(edition calendar, all lines of all editions, all special-program rates)."""
-    infos = editions()
-    cal = pl.DataFrame({
+def calendar() -> pl.DataFrame:
+    """Every edition on hand with its in-force window (nothing is loaded), oldest first."""
+    return _calendar(tuple(editions()))
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(infos: tuple[EditionInfo, ...]) -> pl.DataFrame:
+    return pl.DataFrame({
         "edition": [e.name for e in infos],
         "effective_from": [e.effective_from for e in infos],
         "effective_to": [e.effective_to for e in infos],
         "edition_label": [e.edition for e in infos],
-    }).sort("effective_from")
-    lines, specials = [], []
-    for e in infos:
-        ed = load_edition(e.name)
-        sel = [pl.lit(e.name).alias("edition"), "hts", "hts_dotted", "level", "description",
-               pl.col("eff_general_text").alias("general_text"),
-               pl.col("eff_column2_text").alias("column2_text")]
-        for side in ("gen", "col2"):
-            sel += [pl.col(f"{side}_{c}").alias(f"{side}_{c}") for c in _RATE_COLS]
-        lines.append(ed.lines.select(sel))
-        specials.append(ed.special.select(
-            pl.lit(e.name).alias("edition"), "hts", "program",
-            *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]))
-    lines_all = with_unit_keys(pl.concat(lines, how="vertical_relaxed"),
-                               ["gen_specific_unit", "gen_specific2_unit",
-                                "col2_specific_unit", "col2_specific2_unit"])
-    special_all = with_unit_keys(pl.concat(specials, how="vertical_relaxed"),
-                                 ["pref_specific_unit", "pref_specific2_unit"])
-    return cal, lines_all, special_all
+    }, schema={"edition": pl.Utf8, "effective_from": pl.Date, "effective_to": pl.Date,
+               "edition_label": pl.Utf8}).sort("effective_from", maintain_order=True)
 
 
-def edition_expr(cal: pl.DataFrame) -> pl.Expr:
-    """The latest edition on hand that started on or before ``entry_date`` (else the earliest)."""
-    names, starts = cal["edition"].to_list(), cal["effective_from"].to_list()
-    expr = pl.lit(names[0])
-    for name, start in zip(names[1:], starts[1:]):
-        expr = pl.when(pl.col("entry_date") >= start).then(pl.lit(name)).otherwise(expr)
-    return expr
+def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = None,
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(edition calendar, lines, special-program rates) of the named editions (default: all on
+    hand), restricted to the lines whose first 8 digits are in ``prefixes`` when given.
+
+    Only the named editions are read, from the verified parsed cache (parsed once, on first use).
+    """
+    infos = {e.name: e for e in editions()}
+    wanted = [n for n in dict.fromkeys(names) if n in infos] if names is not None else list(infos)
+    key = frozenset(prefixes) if prefixes is not None else None
+    if not wanted:  # nothing to read: empty tables with the columns of the latest edition
+        wanted, key = [list(infos)[-1]], frozenset()
+    dirs = parsed_dirs([infos[n] for n in wanted])
+    parts = [_edition_subset(n, dirs[n], parsed_stamp(dirs[n]), key) for n in wanted]
+    lines = pl.concat([p[0] for p in parts], how="vertical_relaxed")
+    special = pl.concat([p[1] for p in parts], how="vertical_relaxed")
+    lines_all = with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit",
+                                       "col2_specific_unit", "col2_specific2_unit"])
+    special_all = with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"])
+    return calendar(), lines_all, special_all
+
+
+_LINE_SELECT = (["hts", "hts_dotted", "level", "description",
+                 pl.col("eff_general_text").alias("general_text"),
+                 pl.col("eff_column2_text").alias("column2_text")]
+                + [f"{side}_{c}" for side in ("gen", "col2") for c in _RATE_COLS])
+@functools.lru_cache(maxsize=256)
+def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | None,
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    lines, special = scan_parsed(directory, "lines"), scan_parsed(directory, "special")
+    if lines is None or special is None:
+        raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
+                        "to rebuild it")
+    if prefixes is not None:
+        keep = list(prefixes)
+        lines = lines.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
+        special = special.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
+    try:
+        return (lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT).collect(),
+                special.select(pl.lit(name).alias("edition"), "hts", "program",
+                               *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect())
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
+
+
+def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
+    """entry_date -> edition used and the note owed when it is not the edition in force."""
+    pool = editions()
+    chosen = [edition_for(d, pool) for d in days]
+    return pl.DataFrame({"entry_date": days, "edition": [e.name for e in chosen],
+                         "_note_edition": [e.note or None for e in chosen]},
+                        schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
+
+
+def code_index() -> pl.DataFrame:
+    """(edition, hts) of every numbered line of every edition on hand, from the parsed cache
+    (parsing what is missing, once); used only for codes missing from their edition in force."""
+    infos = tuple(editions())
+    dirs = parsed_dirs(list(infos))
+    return _code_index(tuple((e.name, dirs[e.name], parsed_stamp(dirs[e.name])) for e in infos))
+
+
+@functools.lru_cache(maxsize=2)
+def _code_index(entries: tuple) -> pl.DataFrame:
+    parts = []
+    for name, directory, _stamp in entries:
+        lines = scan_parsed(directory, "lines")
+        if lines is None:
+            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run "
+                            "again to rebuild it")
+        parts.append(lines.select(pl.lit(name).alias("edition"), "hts").collect())
+    return pl.concat(parts)
+
+
+def _nearest_holding(df: pl.DataFrame, codes: list[str], cal: pl.DataFrame) -> pl.DataFrame:
+    """row_id -> ``_alt``: the edition nearest in time to the row's date that has its code."""
+    hits = code_index().filter(pl.col("hts").is_in(codes)).join(cal.select("edition", "effective_from", "effective_to"),
+                                                                 on="edition")
+    rows = df.filter(pl.col("hts10").is_in(codes)).select("row_id", "hts10", "entry_date")
+    far = (pl.when(pl.col("entry_date") < pl.col("effective_from"))
+           .then((pl.col("effective_from") - pl.col("entry_date")).dt.total_days())
+           .when(pl.col("effective_to").is_not_null() & (pl.col("entry_date") >= pl.col("effective_to")))
+           .then((pl.col("entry_date") - pl.col("effective_to")).dt.total_days() + 1)
+           .otherwise(0))
+    return (rows.join(hits, left_on="hts10", right_on="hts", how="inner")
+            .with_columns(far.alias("_far"))
+            .sort(["row_id", "_far", "effective_from"], descending=[False, False, True])
+            .group_by("row_id", maintain_order=True).first()
+            .select("row_id", pl.col("edition").alias("_alt")))
 
 
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns."""
-    cal, lines_all, _ = edition_tables()
-    first_start = cal["effective_from"][0]
-    df = df.with_columns(edition_expr(cal).alias("edition"),
-                         pl.col("hts10").str.slice(0, 8).alias("_hts8"))
+    """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns.
+
+    Reads only the editions used on the rows' entry dates (their lines under the rows' subheadings);
+    a code missing from its edition is answered from the edition nearest in time that has it
+    (flagged), found through the index of codes of all editions.
+    """
+    cal = calendar()
+    days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
+    df = (df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
+            .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8")))
+    prefixes = df.get_column("_hts8").drop_nulls().unique().to_list()
+    in_force = [n for n in cal["edition"] if n in set(df.get_column("edition").unique().to_list())]
+    _, lines_all, _ = edition_tables(in_force, prefixes)
     keys = lines_all.select("edition", "hts")
     exact = keys.with_columns(pl.lit(True).alias("_exact"))
     eight = keys.filter(pl.col("hts").str.len_chars() == 8).with_columns(pl.lit(True).alias("_eight"))
@@ -76,33 +155,31 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     child = (keys.filter(pl.col("hts").str.len_chars() == 10)
              .with_columns(pl.col("hts").str.slice(0, 8).alias("_k8"))
              .group_by("edition", "_k8").agg(pl.col("hts").min().alias("_child")))
-    latest = (lines_all.join(cal.select("edition", "effective_from"), on="edition")
-              .sort("effective_from").group_by("hts").agg(pl.col("edition").last().alias("_alt")))
     df = (df.join(exact, left_on=["edition", "hts10"], right_on=["edition", "hts"], how="left", maintain_order="left")
             .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left", maintain_order="left")
-            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left")
-            .join(latest, left_on="hts10", right_on="hts", how="left", maintain_order="left"))
+            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left"))
+    found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
+    missing = df.filter(~found.fill_null(False) & pl.col("hts10").is_not_null())
+    alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
+    if missing.height:
+        codes = missing.get_column("hts10").unique().to_list()
+        alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
+        names = [n for n in cal["edition"] if n in set(alt.get_column("_alt").to_list())]
+        if names:
+            _, more, _ = edition_tables(names, sorted({c[:8] for c in codes}))
+            lines_all = pl.concat([lines_all, more], how="vertical_relaxed").unique(
+                subset=["edition", "hts"], keep="first", maintain_order=True)
+    df = df.join(alt, on="row_id", how="left", maintain_order="left")
     df = df.with_columns(
-        pl.when(pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()).then(pl.col("edition"))
-        .otherwise(pl.col("_alt")).alias("line_edition"),
+        pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
         pl.when(pl.col("_exact")).then(pl.col("hts10"))
         .when(pl.col("_eight")).then(pl.col("_hts8"))
         .when(pl.col("_child").is_not_null()).then(pl.col("_child"))
         .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
         .otherwise(None).alias("line_hts"),
     )
-    ends = dict(zip(cal["edition"], cal["effective_to"]))
     labels = dict(zip(cal["edition"], cal["edition_label"]))
-    ed_end = pl.col("edition").replace_strict(ends, default=None, return_dtype=pl.Date)
-    ed_label = pl.col("edition").replace_strict(labels, default="?", return_dtype=pl.Utf8)
-    notes = (
-        pl.when(pl.col("entry_date") < first_start).then(
-            pl.lit(f"MFN rates from the earliest HTS edition on hand ({cal['edition_label'][0]}); "
-                   "rates of the edition in force on the date may differ"))
-        .when(ed_end.is_not_null() & (pl.col("entry_date") >= ed_end)).then(
-            pl.lit("the HTS edition in force on the date is not on hand; MFN rates from ") + ed_label
-            + pl.lit(" (the latest earlier edition)"))
-        .otherwise(None).alias("_note_edition"),
+    note_line = (
         pl.when(~pl.col("_exact").fill_null(False) & pl.col("_eight").fill_null(False)
                 & (pl.col("hts10").str.len_chars() == 10)).then(
             pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
@@ -111,7 +188,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
             pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
         .otherwise(None).alias("_note_line"),
     )
-    df = df.with_columns(*notes).join(
+    df = df.with_columns(note_line).join(
         lines_all, left_on=["line_edition", "line_hts"], right_on=["edition", "hts"], how="left", maintain_order="left")
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
@@ -159,7 +236,10 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
-    _, _, special_all = edition_tables()
+    pairs = df.select("line_edition", "line_hts").drop_nulls()
+    _, _, special_all = edition_tables(
+        [n for n in calendar()["edition"] if n in set(pairs.get_column("line_edition").to_list())],
+        pairs.get_column("line_hts").str.slice(0, 8).unique().to_list())
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
@@ -199,7 +279,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
                        & pl.col("p_program").is_null()
                        & ~((pl.col("mfn_amount") == 0) & program_open_expr(policy)).fill_null(False))
-    cal = edition_tables()[0]
+    cal = calendar()
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")
                     + pl.lit(", subheading ") + pl.col("hts_dotted"))

@@ -158,4 +158,4 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         "estimated", "error", "notes", "flags",
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
-                      as_known_on=policy.as_known_on, editions=tuple(c1.edition_tables()[0]["edition"].to_list()))
+                      as_known_on=policy.as_known_on, editions=tuple(c1.calendar()["edition"].to_list()))

@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 
 from tariffline.countries import to_iso2
-from tariffline.engine.column1 import edition_tables
+from tariffline.engine.column1 import calendar
 from tariffline.engine.compute import DutyResult, compute_duties
 from tariffline.engine.inputs import COVERAGE_START
 from tariffline.errors import InputError
@@ -26,7 +26,7 @@ def change_points(start: dt.date, end: dt.date, origins: list[str] | None = None
         raise InputError(f"end {end} is before start {start}")
     policy = load_policy().view(as_known_on)
     days = set(policy.change_dates(set(origins) if origins is not None else None))
-    days.update(edition_tables()[0]["effective_from"].to_list())
+    days.update(calendar()["effective_from"].to_list())  # no edition is loaded
     return [start] + sorted(d for d in days if start < d <= end)
 
 

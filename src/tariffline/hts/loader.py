@@ -35,7 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
-from tariffline.data import store
+from tariffline.data import catalog, store
 from tariffline.errors import DataError, InputError
 from tariffline.hts.codes import dotted, normalize_hts
 from tariffline.hts.editions import EditionInfo, edition_named, editions
@@ -110,20 +110,25 @@ class HtsEdition:
 
 def load_edition(name_or_path: str | Path | EditionInfo | None = None) -> HtsEdition:
     """Load an edition by dataset name ("hts_2026_rev4"), release id, file path or
-    :class:`EditionInfo` (e.g. from ``edition_for(day)``); cached in-process.
+    :class:`EditionInfo` (e.g. from ``edition_for(day)``); cached in-process and, parsed, on disk.
 
     ``None`` loads the latest edition on hand.
     """
     info = _resolve(name_or_path)
-    if info.dataset:
-        source = store.local_path(info.dataset)
-    else:
-        source = Path(info.path or info.name)
-    try:
-        stat = source.stat()
-    except OSError as exc:
-        raise DataError(f"HTS edition file {str(source)!r} cannot be read: {exc.strerror}") from None
-    return _load_cached(info, str(source), stat.st_mtime_ns, stat.st_size)
+    directory = parsed_dirs([info])[info.name]
+    return _load_cached(info, directory, parsed_stamp(directory))
+
+
+def parsed_stamp(directory: Path) -> tuple:
+    """(size, mtime) of a parsed edition's files: any change to them invalidates what was read."""
+    out = []
+    for name in (MANIFEST, "lines.parquet", "special.parquet"):
+        try:
+            st = (directory / name).stat()
+        except OSError:
+            return ()
+        out.append((st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def _resolve(name_or_path: str | Path | EditionInfo | None) -> EditionInfo:
@@ -146,23 +151,26 @@ def _resolve(name_or_path: str | Path | EditionInfo | None) -> EditionInfo:
 
 
 @functools.lru_cache(maxsize=6)
-def _load_cached(info: EditionInfo, source: str, _mtime: int, _size: int) -> HtsEdition:
-    if info.dataset:
-        content = store.read_bytes(info.dataset)
-    else:
-        try:
-            content = store.decompress(Path(source).read_bytes())
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise DataError(f"HTS edition file {source!r} cannot be read: {exc}") from None
-    parsed = _parsed_dir(content)
-    try:
-        return HtsEdition(info=info, lines=pl.read_parquet(parsed / "lines.parquet"),
-                          special=pl.read_parquet(parsed / "special.parquet"))
-    except (OSError, pl.exceptions.PolarsError):
-        pass  # not parsed yet (or unreadable): parse and keep the result for next time
-    edition = parse_edition_bytes(content, info, source)
-    _keep_parsed(edition, parsed)
-    return edition
+def _load_cached(info: EditionInfo, directory: Path, _stamp: tuple) -> HtsEdition:
+    tables = read_parsed(directory)
+    if tables is None:  # changed since parsed_dirs() checked it: parse again
+        directory = parsed_dirs([info])[info.name]
+        tables = read_parsed(directory)
+    if tables is None:
+        raise DataError(f"parsed HTS edition {directory} keeps failing verification")
+    return HtsEdition(info=info, lines=tables["lines"], special=tables["special"])
+
+
+# --- Parsed editions on disk ------------------------------------------------------------------
+# <cache>/parsed/hts-<key>/{lines,special}.parquet + manifest.json. The key is the SHA-256 of the
+# edition's source content (the catalogue's checksum for a registered dataset, so a warm read
+# touches neither the source file nor the archive it sits in) and of the parser's code. The
+# manifest holds the SHA-256 of each Parquet file: an edited or truncated file fails the check
+# and the edition is parsed again from its verified source.
+
+MANIFEST = "manifest.json"
+_TABLES = ("lines", "special")
+_GOOD: set[tuple] = set()  # (directory, manifest stamp) verified in this process
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,21 +182,121 @@ def _parser_digest() -> str:
     return digest.hexdigest()
 
 
-def _parsed_dir(content: bytes) -> Path:
-    key = hashlib.sha256(content + _parser_digest().encode()).hexdigest()[:20]
+def _parsed_dir_for(source_sha256: str) -> Path:
+    key = hashlib.sha256((source_sha256 + _parser_digest()).encode()).hexdigest()[:20]
     return store.cache_dir() / "parsed" / f"hts-{key}"
 
 
+def _source_sha(info: EditionInfo) -> str | None:
+    """The checksum that identifies a registered edition's content (None for a user file)."""
+    if not info.dataset:
+        return None
+    ds = catalog.get(info.dataset)
+    return ds.mirror_checksum if store.mirror_dir() is not None else ds.sha256
+
+
+def verify_parsed(directory: Path) -> bool:
+    """True when the parsed tables match the SHA-256 in their manifest (checked once per process
+    for each state of the files)."""
+    stamp = (str(directory), parsed_stamp(directory))
+    if stamp in _GOOD:
+        return True
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text())
+        ok = all(store.sha256((directory / f"{t}.parquet").read_bytes()) == manifest.get(f"{t}.parquet")
+                 for t in _TABLES)
+    except (OSError, ValueError, AttributeError):
+        return False
+    if ok:
+        _GOOD.add(stamp)
+    return ok
+
+
+def read_parsed(directory: Path) -> dict[str, pl.DataFrame] | None:
+    """The verified tables of a parsed edition, or None when absent or failing verification."""
+    if not verify_parsed(directory):
+        return None
+    try:
+        return {t: pl.read_parquet(directory / f"{t}.parquet") for t in _TABLES}
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def scan_parsed(directory: Path, table: str) -> pl.LazyFrame | None:
+    """A lazy scan of one verified table (read only the columns and rows a query needs)."""
+    if not verify_parsed(directory):
+        return None
+    return pl.scan_parquet(directory / f"{table}.parquet")
+
+
+def parsed_dirs(infos: list[EditionInfo]) -> dict[str, Path]:
+    """edition name -> directory of its verified parsed tables, parsing what is missing or bad.
+
+    Registered editions missing from the cache are read in one pass over their sources (one
+    decompression of an archive however many of its members are needed).
+    """
+    out: dict[str, Path] = {}
+    todo: dict[str, list[EditionInfo]] = {}  # dataset -> editions needing it
+    for info in infos:
+        sha = _source_sha(info)
+        if sha is None:
+            out[info.name] = _parse_user_file(info)
+            continue
+        directory = _parsed_dir_for(sha)
+        if verify_parsed(directory):
+            out[info.name] = directory
+        else:
+            todo.setdefault(info.dataset, []).append(info)
+    for dataset, content in store.iter_bytes(list(todo)):
+        first = todo[dataset][0]
+        directory = _parsed_dir_for(_source_sha(first))  # the content was verified against it
+        _keep_parsed(parse_edition_bytes(content, first, dataset), directory)
+        for info in todo[dataset]:
+            out[info.name] = directory
+    return out
+
+
+def _parse_user_file(info: EditionInfo) -> Path:
+    source = Path(info.path or info.name)
+    try:
+        content = store.decompress(source.read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataError(f"HTS edition file {str(source)!r} cannot be read: {exc}") from None
+    directory = _parsed_dir_for(store.sha256(content))
+    if not verify_parsed(directory):
+        _keep_parsed(parse_edition_bytes(content, info, str(source)), directory)
+    return directory
+
+
 def _keep_parsed(edition: HtsEdition, target: Path) -> None:
-    """Write the parsed tables next to the cache atomically; a failure only costs speed."""
+    """Write the parsed tables and their manifest atomically (unique temp dir, one rename).
+
+    A bad copy already at ``target`` is moved aside first; if another process renamed its own
+    copy into place meanwhile, ours is dropped. Failure to write (read-only cache) costs only speed.
+    """
     tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + "."))
-        edition.lines.write_parquet(tmp / "lines.parquet")
-        edition.special.write_parquet(tmp / "special.parquet")
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp"))
+        manifest = {}
+        for t in _TABLES:
+            buf = io.BytesIO()
+            getattr(edition, t).write_parquet(buf)
+            (tmp / f"{t}.parquet").write_bytes(buf.getvalue())
+            manifest[f"{t}.parquet"] = store.sha256(buf.getvalue())
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        if target.exists() and not verify_parsed(target):
+            aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + ".bad.", suffix=".tmp"))
+            try:
+                os.replace(target, aside / "old")
+            except OSError:
+                pass
+            shutil.rmtree(aside, ignore_errors=True)
         os.replace(tmp, target)
+        tmp = None
     except OSError:  # read-only cache, or another process got there first
+        pass
+    finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -258,11 +366,18 @@ def _read_json(content: bytes, source: str) -> pl.DataFrame:
             if value is None and key == "additionalDuties":
                 value = r.get("addiitionalDuties")  # the USITC export also carries this misspelling
             cols[col].append("" if value is None else str(value))
-        cols["units"].append(_clean_units(r.get("units") or []))
-        cols["footnotes"].append([_footnote(f) for f in (r.get("footnotes") or []) if isinstance(f, dict)])
-    schema = {c: pl.Utf8 for c in _JSON_KEYS.values()} | {"units": pl.List(pl.Utf8),
-                                                          "footnotes": pl.List(pl.Utf8)}
-    return pl.DataFrame(cols, schema=schema)
+        # lists travel as one joined string and are split by polars (building list columns from
+        # Python lists is the slowest step of a JSON parse)
+        cols["units"].append(_SEP.join(_clean_units(r.get("units") or [])))
+        cols["footnotes"].append(_SEP.join(_footnote(f) for f in (r.get("footnotes") or [])
+                                           if isinstance(f, dict)))
+    df = pl.DataFrame(cols, schema={c: pl.Utf8 for c in cols})
+    return df.with_columns(
+        pl.when(pl.col(c) == "").then(pl.lit([], dtype=pl.List(pl.Utf8))).otherwise(pl.col(c).str.split(_SEP))
+        .alias(c) for c in ("units", "footnotes"))
+
+
+_SEP = "\x1f"  # ASCII unit separator: never in USITC text
 
 
 def _footnote(f: dict) -> str:
@@ -271,8 +386,24 @@ def _footnote(f: dict) -> str:
     return f"{columns}: {value}" if columns else value
 
 
+# Some USITC exports keep HTML markup in descriptions and rates ("2.5%<u></u>", "m<sup>3</sup>",
+# "<i>Camelidae</i>", also with escaped slashes "<\/sup>"): a tag is dropped, a line break is a space.
+_BREAK_TAG = r"<\\?/?newline\s*/?>"
+_HTML_TAG = r"<\\?/?[A-Za-z][^<>]*>"
+
+
+def _strip_markup(rows: pl.DataFrame) -> pl.DataFrame:
+    """Markup removed; in rate texts also a stray backtick ("2.2%`", 8456.40.90 in 2019-2022)."""
+    def clean(col: str) -> pl.Expr:
+        return pl.col(col).str.replace_all(_BREAK_TAG, " ").str.replace_all(_HTML_TAG, "")
+
+    return rows.with_columns(clean("description"), *[clean(f"{c}_text").str.replace_all("`", "", literal=True)
+                                                     for c in _RATE_COLUMNS])
+
+
 def _hierarchy(rows: pl.DataFrame, source: str) -> pl.DataFrame:
     """Numbered lines with effective (inherited) rate texts, parents and superior descriptions."""
+    rows = _strip_markup(rows)
     codes = [_normalize_code(c, source) for c in rows.get_column("hts_raw").to_list()]
     indents = []
     for i, value in enumerate(rows.get_column("indent").to_list()):
