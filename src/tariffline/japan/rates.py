@@ -378,7 +378,7 @@ def _expr(s: str):
     rng = _top_level_split(s, "〜")
     if len(rng) == 2:
         return Varies(_expr(rng[0]), _expr(rng[1]))
-    m = re.fullmatch(r"(.+?)のうちいずれか(高い|低い)税率", s)
+    m = re.fullmatch(r"(.+?)のうちいずれか(高い|低い)(?:税率|もの)", s)
     if m:
         opts = _top_level_split(m.group(1), "又は")
         if len(opts) != 2:
