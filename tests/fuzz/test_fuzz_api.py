@@ -44,7 +44,7 @@ LEDGER_ROW = st.fixed_dictionaries({
 
 
 @examples(4, slow=True)
-@given(rows=st.lists(LEDGER_ROW, min_size=40, max_size=80))
+@given(rows=st.lists(LEDGER_ROW, min_size=100, max_size=200))
 def test_duty_batch_ledger(tmp_path_factory, rows):
     """Each ledger row is one input: a row is answered with finite numbers or carries an error."""
     ledger = tmp_path_factory.mktemp("ledger") / "ledger.csv"

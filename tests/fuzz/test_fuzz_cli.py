@@ -115,3 +115,16 @@ def test_cli_etr(origin, date, json_out):
                             ODD_TEXT), max_size=6))
 def test_cli_random_argv(argv):
     _run("cli random argv", argv, False)
+
+
+@examples(4, slow=True)
+@given(day=DATES, tmp=st.sampled_from(["c.png", "c.svg", "c.txt", "nodir/c.png"]))
+def test_cli_commitments_chart(tmp_path_factory, day, tmp):
+    out = tmp_path_factory.mktemp("chart") / tmp
+    _run("cli commitments chart", ["commitments", "chart", "--as-of", day, "--out", str(out)], False)
+
+
+@examples(20)
+@given(year=mostly(st.sampled_from(["2024", "2023"]), NUMBER_TEXT), cmd=st.sampled_from(["usjta", "crs"]))
+def test_cli_coverage_basket_year(year, cmd):
+    _run(f"cli coverage {cmd}", ["coverage", cmd, "--basket-year", year], False)

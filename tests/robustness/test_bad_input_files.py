@@ -79,3 +79,17 @@ def test_deadlines_huge_horizon_cli():
     res = CliRunner().invoke(app, ["commitments", "deadlines", "--as-of", "2026-01-01", "--days", "100000000"])
     assert res.exit_code == 0, res.output
     assert res.exception is None
+
+
+def test_commitments_chart_at_the_end_of_time(tmp_path):
+    # the chart's right margin (30 days after the as-of day) overflowed past 9999-12-31
+    out = commitments_api.chart(tmp_path / "c.png", "9999-12-31")
+    assert out.exists()
+
+
+@pytest.mark.parametrize("year", [-1, 0, 9999, 10**9])
+def test_basket_year_out_of_range(year):
+    from tariffline.etr import api as etr_api
+
+    with pytest.raises(InputError, match="basket year"):
+        etr_api.usjta_coverage(basket_year=year)
