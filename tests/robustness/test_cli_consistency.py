@@ -53,6 +53,7 @@ def test_japan_json_carries_schedule_edition_currency_and_english():
     ["commitments", "deadlines", "--as-of", "2026-03-01", "--days", "150"],
     ["commitments", "agreements", "--as-of", "2026-03-01"],
     ["events", "--start", "2025-01-01", "--end", "2025-12-31"],
+    ["etr", "--origin", "JP", "--date", "2025-10-01", "--by", "chapter"],
 ])
 def test_tables_fit_80_columns(args):
     out = _ok(args)
