@@ -93,3 +93,15 @@ def test_basket_year_out_of_range(year):
 
     with pytest.raises(InputError, match="basket year"):
         etr_api.usjta_coverage(basket_year=year)
+
+
+@pytest.mark.parametrize("origin", ["AQ", "BV", "KP"])
+def test_etr_of_an_origin_without_imports_is_input_error(origin):
+    # Antarctica, Bouvet Island: no row in the 2024 Census basket; North Korea: none to weigh.
+    # Found by the fuzz tests (ValueError 'cannot concat empty list' before).
+    from tariffline.etr import api as etr_api
+
+    with pytest.raises(InputError, match="no imports from"):
+        etr_api.etr(origin, "2025-10-01")
+    with pytest.raises(InputError, match="no imports from"):
+        etr_api.etr_series(origin, "2025-01-01", "2025-03-01")
