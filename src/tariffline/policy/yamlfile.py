@@ -61,15 +61,20 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=_Loader)
         data = _Loader(text).construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{path}{line}: malformed YAML: {exc.problem or exc}") from None
-    except yaml.YAMLError as exc:  # e.g. a character YAML does not allow
-        raise PolicyError(f"{path}: malformed YAML: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise _malformed(exc, str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot read rule file: {exc}") from None
     return data, node
+
+
+def _malformed(exc: yaml.YAMLError, where: str) -> PolicyError:
+    """PolicyError for a YAML error, with the line where PyYAML marks one."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        return PolicyError(f"{where}{line}: malformed YAML: {exc.problem or exc}")
+    return PolicyError(f"{where}: malformed YAML: {exc}")  # e.g. a character YAML does not allow
 
 
 def load_text(text: str, where: str) -> Any:
@@ -77,12 +82,8 @@ def load_text(text: str, where: str) -> Any:
     and the line."""
     try:
         return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{where}{line}: malformed YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{where}: malformed YAML: {exc}") from None
+        raise _malformed(exc, where) from None
 
 
 def value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
