@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
 
-.PHONY: setup test demo bench clean
+.PHONY: setup test demo bench clean fuzz
 
 $(BIN)/tariffline: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,11 @@ setup: $(BIN)/tariffline
 
 test: setup
 	$(BIN)/python -m pytest -n 2 -q tests
+
+# Fuzz the CLI and API with twenty times the CI cases, fresh random inputs each run
+# (tests/fuzz/fuzzkit.py); prints a tally of inputs tried, refusals, crashes, wrong answers.
+fuzz: setup
+	TARIFFLINE_FUZZ_PROFILE=deep TARIFFLINE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/fuzz
 
 demo: setup
 	mkdir -p out

@@ -15,7 +15,7 @@ import re
 
 import pycountry
 
-from tariffline.errors import InputError
+from tariffline.errors import DataError, InputError
 
 # Census Schedule C names that ISO 3166 spells differently (matched by hand, not fuzzily).
 _CENSUS_NAME_TO_ISO2 = {
@@ -74,11 +74,25 @@ def _iso_from_name(name: str) -> str | None:
     return None
 
 
-def parse_census_country_list(text: str) -> dict[str, str]:
+def parse_census_country_list(text: str, what: str = "Census country list") -> dict[str, str]:
     """Map Census Schedule C code -> ISO-2 from the list's CSV text (``Code,Name``).
 
-    Also accepts Census's fixed-layout ``country.txt`` (``code|name|iso``) form.
+    Also accepts Census's fixed-layout ``country.txt`` (``code|name|iso``) form. A text that is
+    not such a list (binary, not CSV, or mapping no code) raises DataError naming ``what``.
     """
+    if "\x00" in text:
+        raise DataError(f"{what}: not a text file (it holds NUL bytes)")
+    try:
+        mapping = _parse_country_list(text)
+    except csv.Error as exc:
+        raise DataError(f"{what}: not readable as CSV: {exc}") from None
+    if not mapping:
+        raise DataError(f"{what}: no Census code could be mapped to an ISO-2 code "
+                        "(expected columns Code,Name or code|name|iso lines)")
+    return mapping
+
+
+def _parse_country_list(text: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
     if "|" in text.splitlines()[0] if text else False:
         for line in text.splitlines():
@@ -99,7 +113,7 @@ def census_to_iso2() -> dict[str, str]:
     """The Census code -> ISO-2 table, read once from the data store."""
     from tariffline.data.store import open_text
 
-    return parse_census_country_list(open_text("census_country_codes"))
+    return parse_census_country_list(open_text("census_country_codes"), "dataset census_country_codes")
 
 
 @functools.lru_cache(maxsize=1)

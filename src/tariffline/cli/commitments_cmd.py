@@ -6,18 +6,22 @@ Commands: ``commitments status|deadlines|agreements|add-event|chart`` and the to
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tariffline.cli.law_footer import law_fields, print_law_footer
 from tariffline.cli.output import console, pct, print_json
 from tariffline.commitments import api
+from tariffline.dates import parse_date
 
 _EVENTS_FILE = typer.Option(None, "--events-file", help="Event log (default: $TARIFFLINE_EVENTS "
                             "or the user data directory).")
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+_DAY = "(YYYY-MM-DD or 'today')"
 
 
 def _add_row(table: Table, *cells: object) -> None:
@@ -57,11 +61,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(cm, name="commitments")
 
     @cm.command("status")
-    def status(as_of: str = typer.Option(..., "--as-of", help="Day of the status (YYYY-MM-DD)."),
+    def status(as_of: str = typer.Option(..., "--as-of", help=f"Day of the status {_DAY}."),
                commitment: list[str] = typer.Option(None, "--commitment", help="Only these ids."),
                events_file: Path = _EVENTS_FILE, json_out: bool = _JSON) -> None:
         """Per commitment: target, delivered, share of the period elapsed, pace, linked tariffs."""
         rows = api.status(as_of, commitments=commitment or None, events_file=events_file)
+        law = law_fields(as_of)
+        rows = [r | law for r in rows]
         if json_out:
             print_json(rows)
             return
@@ -81,14 +87,18 @@ def register(app: typer.Typer) -> None:
                       "unknown = no public delivery data is tracked (not zero); n/a = no quantified "
                       "target; in force = linked U.S. tariff measures in force that day.",
                       style="dim", highlight=False)
+        print_law_footer(law)
 
     @cm.command("deadlines")
-    def deadlines(as_of: str = typer.Option(..., "--as-of", help="First day of the window."),
-                  days: int = typer.Option(..., "--days", help="Window length in days."),
+    def deadlines(as_of: str = typer.Option(..., "--as-of", help=f"First day of the window {_DAY}."),
+                  days: int = typer.Option(..., "--days", help="Window length in days (capped at 9999-12-31)."),
                   origin: str = typer.Option("JP", "--origin", help="Origin whose tariff measures count."),
                   json_out: bool = _JSON) -> None:
         """Commitment deadlines and tariff-measure starts/ends in the next N days."""
         rows = api.deadlines(as_of, days, origin=origin)
+        first = parse_date(as_of, "as-of date")
+        law = law_fields(first + dt.timedelta(days=min(days, (dt.date.max - first).days)))
+        rows = [r | law for r in rows]
         if json_out:
             print_json(rows)
             return
@@ -99,9 +109,10 @@ def register(app: typer.Typer) -> None:
             what = r["title"] + (f" [{', '.join(r['measures'])}]" if r["measures"] else "")
             _add_row(table, r["date"], r["kind"], r["ref"], what, r["source"], r["confidence"])
         console.print(table if rows else f"nothing due from {as_of} for {days} days")
+        print_law_footer(law)
 
     @cm.command("agreements")
-    def agreements(as_of: str = typer.Option(..., "--as-of", help="Day of the status."),
+    def agreements(as_of: str = typer.Option(..., "--as-of", help=f"Day of the status {_DAY}."),
                    json_out: bool = _JSON) -> None:
         """Agreements public by the day: legal form, status and commitments."""
         rows = api.agreements(as_of)
@@ -119,7 +130,7 @@ def register(app: typer.Typer) -> None:
     @cm.command("add-event")
     def add_event(
         event_id: str = typer.Option(..., "--id", help="Unique id (lower_case_with_underscores)."),
-        date: str = typer.Option(..., "--date", help="Day of the event (YYYY-MM-DD)."),
+        date: str = typer.Option(..., "--date", help=f"Day of the event {_DAY}."),
         type_: str = typer.Option(..., "--type", help="negotiation|investment|purchase|"
                                   "implementation|meeting|safeguard|legal"),
         title: str = typer.Option(..., "--title"),
@@ -150,7 +161,7 @@ def register(app: typer.Typer) -> None:
                           f"{escape(event['log'])}", highlight=False)
 
     @cm.command("chart")
-    def chart(as_of: str = typer.Option(..., "--as-of", help="Last day shown."),
+    def chart(as_of: str = typer.Option(..., "--as-of", help=f"Last day shown {_DAY}."),
               out: Path = typer.Option(..., "--out", help="Output file (.png or .svg)."),
               commitment: str = typer.Option("jp_invest_550bn", "--commitment"),
               events_file: Path = _EVENTS_FILE) -> None:
@@ -159,14 +170,16 @@ def register(app: typer.Typer) -> None:
         console.print(f"[green]wrote[/] {escape(str(path))}", highlight=False)
 
     @app.command("events")
-    def events(start: str = typer.Option("2018-01-01", "--start", help="First day (YYYY-MM-DD)."),
-               end: str = typer.Option(..., "--end", help="Last day (YYYY-MM-DD)."),
+    def events(start: str = typer.Option("2018-01-01", "--start", help=f"First day {_DAY}."),
+               end: str = typer.Option(..., "--end", help=f"Last day {_DAY}."),
                kind: list[str] = typer.Option(None, "--kind",
                                               help="agreement|commitment|event|measure (repeatable)."),
                origin: str = typer.Option("JP", "--origin", help="Origin whose tariff measures count."),
                events_file: Path = _EVENTS_FILE, json_out: bool = _JSON) -> None:
         """The relationship's timeline: agreements, commitments, events and tariff measures."""
         rows = api.timeline(start, end, kinds=kind or None, origin=origin, events_file=events_file)
+        law = law_fields(end)
+        rows = [r | law for r in rows]
         if json_out:
             print_json(rows)
             return
@@ -177,3 +190,4 @@ def register(app: typer.Typer) -> None:
             amount = f"{r['amount']:g} {r['unit']}" if r["amount"] is not None else ""
             _add_row(table, r["date"], r["kind"], r["type"], r["title"], amount, r["confidence"])
         console.print(table)
+        print_law_footer(law)

@@ -91,8 +91,8 @@ def register(app: typer.Typer) -> None:
     def timeline_cmd(
         hts: str = typer.Argument(..., help="HTS code."),
         origin: str = typer.Option(..., "--origin"),
-        start: str = typer.Option(..., "--start", help="First day (YYYY-MM-DD)."),
-        end: str = typer.Option(..., "--end", help="Last day (YYYY-MM-DD)."),
+        start: str = typer.Option(..., "--start", help="First day (YYYY-MM-DD or 'today')."),
+        end: str = typer.Option(..., "--end", help="Last day (YYYY-MM-DD or 'today')."),
         value: float = typer.Option(10000.0, "--value"),
         quantity: Optional[float] = typer.Option(None, "--quantity"),
         metal_value: Optional[float] = typer.Option(None, "--metal-value"),

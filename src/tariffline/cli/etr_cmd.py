@@ -13,6 +13,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from tariffline.cli.law_footer import law_fields, print_law_footer
 from tariffline.cli.output import console, pct, print_json
 from tariffline.errors import InputError
 from tariffline.etr import api
@@ -96,14 +97,15 @@ def register(app: typer.Typer) -> None:
     @app.command("etr")
     def etr_cmd(
         origin: Optional[str] = typer.Option(None, "--origin", help="ISO-2/ISO-3, Census code or name; EU; ALL."),
-        date: Optional[str] = typer.Option(None, "--date", help="Entry date (YYYY-MM-DD)."),
-        start: Optional[str] = typer.Option(None, "--start", help="Series: first day."),
-        end: Optional[str] = typer.Option(None, "--end", help="Series: last day."),
+        date: Optional[str] = typer.Option(None, "--date", help="Entry date (YYYY-MM-DD or 'today')."),
+        start: Optional[str] = typer.Option(None, "--start", help="Series: first day (YYYY-MM-DD or 'today')."),
+        end: Optional[str] = typer.Option(None, "--end", help="Series: last day (YYYY-MM-DD or 'today')."),
         by: Optional[str] = typer.Option(None, "--by", help="Decompose: 'authority', 'chapter' or 'heading'."),
         chart: Optional[Path] = typer.Option(None, "--chart", help="Series: write a chart (.png or .svg)."),
         compare: bool = typer.Option(False, "--compare", help="Japan beside EU, KR, UK, CA, MX, CN and all origins."),
         basket_year: int = typer.Option(api.DEFAULT_BASKET_YEAR, "--basket-year", help="Year of the import weights."),
-        as_known_on: Optional[str] = typer.Option(None, "--as-known-on", help="Law as published by this date."),
+        as_known_on: Optional[str] = typer.Option(None, "--as-known-on",
+                                                  help="Law as published by this date (YYYY-MM-DD or 'today')."),
         metal_share: str = typer.Option(str(api.DEFAULT_METAL_SHARE), "--metal-share",
                                         help="Metal share of value outside ch. 72/73/74/76 for duties on "
                                              "metal content (0-1), or 'full' for the upper bound."),
@@ -120,7 +122,11 @@ def register(app: typer.Typer) -> None:
             if date is None or series or chart is not None:
                 raise InputError("--compare needs --date (and no --start/--end/--chart)")
             rows = api.compare(date, basket_year=basket_year, as_known_on=as_known_on, metal_share=share)
+            law = law_fields(date)
+            rows = [r | law for r in rows]
             print_json(rows) if json_out else _compare(rows)
+            if not json_out:
+                print_law_footer(law)
             return
         if origin is None:
             raise InputError("--origin is required (e.g. --origin JP; EU or ALL for groups)")
@@ -130,8 +136,10 @@ def register(app: typer.Typer) -> None:
             if chart is not None:
                 raise InputError("--chart needs a series: give --start and --end")
             res = api.etr(origin, date, basket_year=basket_year, as_known_on=as_known_on,
-                          metal_share=share).to_dict(_BY.get(by))
+                          metal_share=share).to_dict(_BY.get(by)) | law_fields(date)
             print_json(res) if json_out else _single(res, by)
+            if not json_out:
+                print_law_footer(res)
             return
         if start is None or end is None:
             raise InputError("a series needs both --start and --end")
@@ -142,8 +150,9 @@ def register(app: typer.Typer) -> None:
             s = api.etr_series(origin, start, end, basket_year=basket_year,
                                as_known_on=as_known_on, progress=not json_out, metal_share=share)
             path = None
+        law = law_fields(end)
         if json_out:
-            print_json({**s.to_dict(), "chart": str(path) if path else None})
+            print_json({**s.to_dict(), "chart": str(path) if path else None, **law})
             return
         table = Table(title=f"Statutory ETR, imports from {s.origin}, {s.start} to {s.end} "
                             f"(changes only; {s.points[0].basket_year} basket)")
@@ -173,6 +182,7 @@ def register(app: typer.Typer) -> None:
         if path:
             console.print(f"[green]chart written:[/] {path}")
         _print_provenance(s.provenance)
+        print_law_footer(law)
 
     cov = typer.Typer(help="Coverage figures: USJTA lines and trade, the CRS figures.", no_args_is_help=True)
     app.add_typer(cov, name="coverage")

@@ -1,4 +1,5 @@
-"""`tariffline hts editions|show|coverage|parse`: the HTS editions on hand, lines and rate parsing."""
+"""`tariffline hts editions|show|search|coverage|parse`: HTS editions on hand, lines, keyword
+search and rate parsing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import typer
 from rich.table import Table
 
 from tariffline.cli.output import console, pct, print_json
+from tariffline.dates import parse_date
 from tariffline.hts import coverage as coverage_mod
+from tariffline.hts import search as search_mod
 from tariffline.hts import show as show_mod
 from tariffline.hts.editions import CHANGE_RECORDS, editions
 
@@ -83,6 +86,40 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold]Additional duties:[/] {info['additional']}", highlight=False)
         for note in info["footnotes"]:
             console.print(f"[bold]Footnote:[/] {note}", highlight=False)
+        if info["children"]:
+            table = Table(title=f"Lines under {info['hts']}")
+            table.add_column("code", no_wrap=True)
+            table.add_column("description", ratio=1, overflow="fold")
+            table.add_column("General", overflow="fold", max_width=18)
+            for c in info["children"]:
+                table.add_row(c["hts"], c["description"], c["general"] or "—")
+            console.print(table)
+
+    @hts_app.command("search")
+    def search_cmd(words: list[str] = typer.Argument(..., help="Words to look for, e.g. passenger motor vehicles"),
+                   date: str = typer.Option("today", "--date",
+                                            help="Search the edition in force on this date (YYYY-MM-DD or 'today')."),
+                   limit: int = typer.Option(20, "--limit", help=f"Most lines shown (1-{search_mod.MAX_LIMIT})."),
+                   json_out: bool = typer.Option(False, "--json")) -> None:
+        """Keyword search over line descriptions (with their superior lines), best match first."""
+        res = search_mod.search(" ".join(words), parse_date(date, "date"), limit=limit)
+        if json_out:
+            print_json(res)
+            return
+        if res["edition_note"]:
+            console.print(f"[yellow]note:[/] {res['edition_note']}", highlight=False)
+        if not res["results"]:
+            console.print(f"no line of {res['edition']} mentions {res['query']!r}", highlight=False)
+            return
+        how = "all words" if res["match"] == "all" else "[yellow]no line has all words; any word[/]"
+        table = Table(title=f"{res['edition']}: {res['query']!r} ({how})")
+        table.add_column("code", no_wrap=True)
+        table.add_column("description (superior lines > line)", ratio=1, overflow="fold")
+        table.add_column("General", overflow="fold", max_width=14)
+        for r in res["results"]:
+            path = f"[dim]{r['path']} >[/] " if r["path"] else ""
+            table.add_row(r["hts"], path + r["description"], r["general"] or "—")
+        console.print(table)
 
     @hts_app.command("coverage")
     def coverage_cmd(edition: str = typer.Option(None, "--edition", help=_EDITION_HELP),

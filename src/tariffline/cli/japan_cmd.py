@@ -1,8 +1,13 @@
 """`tariffline japan rate|compare|parity|safeguard|coverage`: Japan's tariffs on U.S. goods
-next to its FTA partners (see :mod:`tariffline.japan.api`)."""
+next to its FTA partners (see :mod:`tariffline.japan.api`).
+
+Rate texts are shown with an English rendering beside them; answers carry the date of the
+Japan Customs schedule edition they read as their currency (``law_current_through``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -16,11 +21,48 @@ from tariffline.cli.output import console, pct, print_json
 from tariffline.errors import InputError
 from tariffline.japan import api
 from tariffline.japan.duty import parse_unit_values
+from tariffline.japan.rate_english import english
+from tariffline.japan.schedule import load_edition, registered_editions
 
 _UNIT = typer.Option(None, "--unit-value", help="Reference unit value, UNIT=YEN (repeatable), e.g. kg=1500.")
 _QUOTA = typer.Option("in", "--quota", help="'in': in-quota rates where the origin may use a quota; 'out': never.")
 _EFILE = typer.Option(None, "--edition-file", help="A later edition in the same JSON layout (file or chapter directory).")
 _EDATE = typer.Option(None, "--edition-date", help="Edition date of --edition-file if its source_version does not say.")
+_DATE_HELP = "Day of import (YYYY-MM-DD or 'today')."
+
+
+def _origin(origin: str | None, alias: str | None) -> str:
+    """--origin, or its older spelling --from (kept, hidden); both given must agree."""
+    if origin and alias and origin != alias:
+        raise InputError(f"--origin {origin!r} and --from {alias!r} disagree; give --origin only")
+    if not (origin or alias):
+        raise InputError("--origin is required (ISO-2/ISO-3, name, Census code, or EU)")
+    return origin or alias  # type: ignore[return-value]
+
+
+def _with_english(rate: dict | None) -> dict | None:
+    if rate is not None and "text" in rate:
+        rate["text_en"] = english(rate["text"])
+    return rate
+
+
+def _currency(rows: list[dict]) -> dict:
+    """The answer's currency: the newest Japan Customs schedule edition it read (or, for rates
+    from staging schedules only, the newest edition on hand)."""
+    days = sorted({dt.datetime.strptime(r["edition"], "%Y_%m_%d").date() for r in rows
+                   if r.get("edition")})
+    if days:
+        day, how = days[-1], "date of the Japan Customs schedule edition read"
+    else:
+        day = load_edition(registered_editions()[-1]).edition_date
+        how = "date of the newest Japan Customs schedule edition on hand (rates from staging schedules)"
+    return {"law_current_through": day, "law_currency_basis": how}
+
+
+def _rate_text(rate: dict | None) -> str:
+    text = ((rate or {}).get("text") or "—").replace("\n", " / ")
+    en = (rate or {}).get("text_en")
+    return f"{text}\n[dim]= {en}[/]" if en and en != text else text
 
 
 def _rate_cell(r: dict | None) -> str:
@@ -43,6 +85,11 @@ def _write_csv(df: pl.DataFrame, path: str) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def _footer(currency: dict) -> None:
+    console.print(f"[dim]Japan's law current through {currency['law_current_through']} "
+                  f"({currency['law_currency_basis']})[/]", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     japan = typer.Typer(help="Japan's tariffs on U.S. goods vs CPTPP, EU and RCEP competitors.",
                         no_args_is_help=True)
@@ -50,35 +97,44 @@ def register(app: typer.Typer) -> None:
 
     @japan.command("rate")
     def rate(hs: str = typer.Argument(..., help="Japanese code: 2, 4, 6 or 9 digits (0201.30, 0201.30.010)."),
-             origin: str = typer.Option(..., "--from", help="Origin: ISO-2/ISO-3, name, Census code, or EU."),
-             date: str = typer.Option(..., "--date", help="Day of import (YYYY-MM-DD)."),
+             origin: str = typer.Option(None, "--origin", help="Origin: ISO-2/ISO-3, name, Census code, or EU."),
+             origin_alias: str = typer.Option(None, "--from", hidden=True),
+             date: str = typer.Option(..., "--date", help=_DATE_HELP),
              json_out: bool = typer.Option(False, "--json"),
              unit_value: list[str] = _UNIT, quota: str = _QUOTA,
              edition_file: str = _EFILE, edition_date: str = _EDATE) -> None:
         """The rate each line pays from one origin on one day, and the program that gives it."""
-        res = api.rate(hs, origin, date, unit_values=parse_unit_values(unit_value), quota=quota,
-                       edition_file=edition_file, edition_date=edition_date)
+        res = api.rate(hs, _origin(origin, origin_alias), date, unit_values=parse_unit_values(unit_value),
+                       quota=quota, edition_file=edition_file, edition_date=edition_date)
+        currency = _currency(res)
+        for r in res:
+            _with_english(r["best"])
+            for c in r.get("candidates") or []:
+                _with_english(c)
+            r.update(currency)
         if json_out:
             print_json(res)
             return
         basis = res[0]["basis"] + (f" {res[0]['edition']}" if res[0]["edition"] else "")
         table = Table(title=f"Japan: {hs} from {res[0]['origin']} on {date} ({basis})")
-        for col in ("line", "description", "program", "rate text", "AVE", "confidence"):
-            if col in ("description", "rate text"):
-                table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=22)
-            else:
-                table.add_column(col, no_wrap=True)
+        table.add_column("line", no_wrap=True)
+        table.add_column("description", overflow="fold", ratio=1)
+        table.add_column("program", overflow="fold", max_width=10)
+        table.add_column("rate text (English)", overflow="fold", ratio=2)
+        table.add_column("AVE", no_wrap=True)
+        table.add_column("conf.", overflow="fold", max_width=9)
         for r in res:
             b = r["best"]
-            table.add_row(r["line"], r["description_en"], r["program"] or "—",
-                          ((b or {}).get("text") or "—").replace("\n", " / "), _rate_cell(b), r["confidence"])
+            table.add_row(r["line"], r["description_en"], r["program"] or "—", _rate_text(b),
+                          _rate_cell(b), r["confidence"])
         console.print(table)
         for flag in sorted({f for r in res for f in r["flags"]}):
             console.print(f"[yellow]note:[/] {flag}", highlight=False)
+        _footer(currency)
 
     @japan.command("compare")
     def compare(hs: str = typer.Argument(..., help="Japanese code: 2, 4, 6 or 9 digits."),
-                date: str = typer.Option(..., "--date"),
+                date: str = typer.Option(..., "--date", help=_DATE_HELP),
                 origins: str = typer.Option(None, "--origins", help="Comma-separated origins (default: competitors list)."),
                 json_out: bool = typer.Option(False, "--json"),
                 unit_value: list[str] = _UNIT, quota: str = _QUOTA,
@@ -87,19 +143,28 @@ def register(app: typer.Typer) -> None:
         wanted = [o.strip() for o in origins.split(",") if o.strip()] if origins else None
         res = api.compare(hs, date, origins=wanted, unit_values=parse_unit_values(unit_value), quota=quota,
                           edition_file=edition_file, edition_date=edition_date)
+        currency = _currency(res)
+        for line in res:
+            for r in line["origins"].values():
+                _with_english(r)
+            line.update(currency)
         if json_out:
             print_json(res)
             return
         for line in res:
             table = Table(title=f"{line['hs']} {line['description_en'][:60]} — {date} ({line['basis']})")
-            for col in ("origin", "program", "rate text", "AVE", "confidence"):
-                table.add_column(col)
+            table.add_column("origin", no_wrap=True)
+            table.add_column("program", overflow="fold", max_width=12)
+            table.add_column("rate text (English)", overflow="fold", ratio=1)
+            table.add_column("AVE", no_wrap=True)
+            table.add_column("confidence", overflow="fold", max_width=10)
             for o, r in line["origins"].items():
-                table.add_row(o, r["program"] or "—", r["text"] or "—", _rate_cell(r), r["confidence"])
+                table.add_row(o, r["program"] or "—", _rate_text(r), _rate_cell(r), r["confidence"])
             console.print(table)
+        _footer(currency)
 
     @japan.command("parity")
-    def parity(date: str = typer.Option(..., "--date"),
+    def parity(date: str = typer.Option(..., "--date", help=_DATE_HELP),
                chapter: list[str] = typer.Option(None, "--chapter", help="HS chapter(s), repeatable."),
                competitors: str = typer.Option(None, "--competitors", help="Comma-separated origins."),
                exports: str = typer.Option(None, "--exports", help="Census export statistics (API JSON or CSV) as weights."),

@@ -50,7 +50,8 @@ def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Pat
     funded = [e for e in events if e.counts and e.stage == "funded" and e.date <= as_of
               and e.confidence != "uncertain"]
     start = c.announced - dt.timedelta(days=30)
-    right = max(as_of, c.deadline or as_of) + dt.timedelta(days=30)
+    last = max(as_of, c.deadline or as_of)
+    right = last + dt.timedelta(days=min(30, (dt.date.max - last).days))  # no overflow at 9999-12-31
     fig, ax = plt.subplots(figsize=(9, 4.8))
     ax.step([start, c.announced, c.deadline or as_of], [0, c.target, c.target], where="post",
             color="black", label=f"pledged ({c.target:g} {c.unit}, announced {c.announced})")

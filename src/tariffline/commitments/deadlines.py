@@ -62,6 +62,6 @@ def measure_deadlines(rows: list[MeasureRow], day: dt.date, until: dt.date) -> l
 
 def upcoming(book: Book, rows: list[MeasureRow], day: dt.date, days: int) -> list[Deadline]:
     """Everything due from ``day`` through ``day + days`` (inclusive), by date."""
-    until = day + dt.timedelta(days=days)
+    until = day + dt.timedelta(days=min(days, (dt.date.max - day).days))  # capped at 9999-12-31
     found = commitment_deadlines(book, day, until) + measure_deadlines(rows, day, until)
     return sorted(found, key=lambda d: (d.date, d.kind, d.ref))

@@ -6,11 +6,16 @@ records go to a log file (one JSON object a line) at, in order of precedence: th
 Nothing is ever rewritten or removed: a correction is a new event that ``supersedes`` the old
 one. A new event is checked against the rules and the whole existing log before anything is
 written; the new file is written beside the old one and moved into place with ``os.replace``,
-so a refused or interrupted write leaves the log byte-for-byte unchanged.
+so a refused or interrupted write leaves the log byte-for-byte unchanged. Writers take an
+exclusive ``fcntl.flock`` on the log's directory (stable, where the log itself is replaced on
+every write; no lock file left behind) around read-check-write, so concurrent ``add-event``
+runs lose nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -79,19 +84,35 @@ def add_event(fields: dict[str, Any], events_file: Path | str | None = None,
     Invalid input raises InputError and leaves the log untouched.
     """
     path = events_path(events_file)
-    book = load_book(path, rules_root)
     try:
         event = Event.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
         raise InputError(f"event refused: {_first_error(exc)}") from None
-    try:
-        check_event(event, book)
-    except ValueError as exc:
-        raise InputError(f"event refused: {exc}") from None
-    line = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_defaults=True),
-                      ensure_ascii=False, sort_keys=True)
-    _append_atomic(path, line + "\n")
+    with _locked(path):
+        book = load_book(path, rules_root)
+        try:
+            check_event(event, book)
+        except ValueError as exc:
+            raise InputError(f"event refused: {exc}") from None
+        line = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+                          ensure_ascii=False, sort_keys=True)
+        _append_atomic(path, line + "\n")
     return event
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on the log's directory (created if missing) for the block."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise DataError(f"event log {path}: cannot lock: {exc}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _append_atomic(path: Path, line: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from tariffline.dates import parse_date
+from tariffline.errors import InputError
 from tariffline.etr import chart as _chart
 from tariffline.etr import comparators as _cmp
 from tariffline.etr import crs as _crs
@@ -80,7 +81,7 @@ def etr(origin: str, on: dt.date | str, *, basket_year: int = DEFAULT_BASKET_YEA
     known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
     label, origins = resolve(origin)
     b = basket(basket_year, origins)
-    rates = rate_rows(engine_rows(b.frame, metal_share), day, as_known_on=known)
+    rates = rate_rows(_nonempty(engine_rows(b.frame, metal_share), label, b.year), day, as_known_on=known)
     return _finish(summarise(rates, label, b.year), rates, origins, b,
                    encoded_measures(day, known), known, metal_share)
 
@@ -93,6 +94,7 @@ def etr_series(origin: str, start: dt.date | str, end: dt.date | str, *,
     known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
     label, origins = resolve(origin)
     b = basket(basket_year, origins)
+    _nonempty(engine_rows(b.frame, metal_share), label, b.year)
     points, editions, version = compute_series(b.frame, label, origins, d0, d1, basket_year=b.year,
                                                as_known_on=known, progress=progress,
                                                metal_share=metal_share)
@@ -105,6 +107,13 @@ def etr_series(origin: str, start: dt.date | str, end: dt.date | str, *,
     authorities = sorted({a for p in points for a in p.by_authority},
                          key=lambda a: -max(p.by_authority.get(a, 0.0) for p in points))
     return EtrSeries(label, d0, d1, points, authorities, prov)
+
+
+def _nonempty(rows: pl.DataFrame, label: str, year: int) -> pl.DataFrame:
+    """An ETR needs imports to weigh: no dutiable basket rows from the origin is an InputError."""
+    if not rows.height:
+        raise InputError(f"no imports from {label} in the {year} basket to weigh: its ETR is undefined")
+    return rows
 
 
 def _per_origin(b: ImportBasket) -> pl.DataFrame:

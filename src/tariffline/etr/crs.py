@@ -15,6 +15,7 @@ import datetime as dt
 
 import polars as pl
 
+from tariffline.errors import InputError
 from tariffline.trade.imports import ImportBasket
 
 CRS26 = "CRS In Focus IF11120 (2026), 'U.S.-Japan Trade Agreements and Tariff Negotiations'"
@@ -120,4 +121,6 @@ def edition_for_basket(basket_year: int) -> dt.date:
     The 2024 basket's HTS-10 codes are 2024 vintage; the nearest edition on hand is the 2025
     Basic edition (in force from 1 Jan 2025).
     """
+    if not 1 <= basket_year <= 9998:
+        raise InputError(f"basket year {basket_year} is out of range")
     return dt.date(basket_year + 1, 1, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import polars as pl
+
 from tariffline.hts.codes import dotted
 from tariffline.hts.loader import HtsEdition, load_edition
 from tariffline.hts.programs import ALL_PROGRAMS, INDICATORS
@@ -74,4 +76,13 @@ def show(hts: str, edition: str | Path | HtsEdition | None = None) -> dict:
         "column2": _rate(line, "column2"),
         "additional": line["additional_text"] or None,
         "footnotes": line["footnotes"],
+        "children": children(ed, line["hts"]),
     }
+
+
+def children(ed: HtsEdition, digits: str) -> list[dict]:
+    """The lines directly under ``digits`` (code, description, General rate text), in HTS order."""
+    kids = ed.lines.filter(pl.col("parent_hts") == digits).sort("row")
+    return [{"hts": r["hts_dotted"], "description": r["description"],
+             "general": r["eff_general_text"] or None}
+            for r in kids.select("hts_dotted", "description", "eff_general_text").iter_rows(named=True)]

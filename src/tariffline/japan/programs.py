@@ -14,11 +14,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tariffline.countries import to_iso2
 from tariffline.errors import InputError, PolicyError
+from tariffline.policy.yamlfile import load_text
 
 Confidence = Literal["confirmed", "likely", "uncertain"]
 
@@ -35,6 +36,13 @@ class Member(_Strict):
     confidence: Confidence | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("code")
+    @classmethod
+    def _iso2(cls, code: str) -> str:
+        if not (len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code)):
+            raise ValueError(f"member {code!r} is not an ISO 3166-1 alpha-2 code")
+        return code
 
     def active(self, day: dt.date) -> bool:
         return (self.from_ is None or day >= self.from_) and (self.to is None or day < self.to)
@@ -113,9 +121,9 @@ def load_yaml(name: str) -> dict:
     """Read one rule file of rules/japan; PolicyError names the file on a YAML error."""
     try:
         text = resources.files(RULES_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-        return yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PolicyError(f"rules/japan/{name}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"rules/japan/{name}: cannot read rule file: {exc}") from None
+    return load_text(text, f"rules/japan/{name}")
 
 
 def validation_error(name: str, exc: ValidationError) -> PolicyError:

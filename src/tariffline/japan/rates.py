@@ -30,6 +30,7 @@ Rates are fractions (5% -> 0.05); amounts are yen.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,20 @@ from tariffline.errors import DataError
 
 class RateParseError(DataError):
     """A rate text of the schedule is not in any form this parser knows."""
+
+
+# Bounds on what the parser will read: the longest cell of the schedule is a few hundred
+# characters and nests parentheses three deep; anything far beyond is not a rate text.
+MAX_TEXT_LENGTH = 4000
+MAX_NESTING = 12
+
+
+def _num(text: str) -> float:
+    """A number of the text as a float; ValueError if it does not fit a finite float."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:20]}...")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +280,7 @@ class _Linear:
         if not m:
             raise ValueError(self.s)
         self.i += m.end()
-        return (float(m.group()), 0.0)
+        return (_num(m.group()), 0.0)
 
 
 _UNIT_RE = r"(kg|kl|l|MT|頭|足|m2|本|枚|1000本|個)"
@@ -279,6 +294,8 @@ def _price_gap(s: str) -> PriceGap:
     body = re.sub(r"/" + _UNIT_RE + r"(?![a-zA-Z])", "", s)
     body = body.replace("課税価格", "x").replace("円", "").replace(" ", "")
     constant, coef = _Linear(body).parse()
+    if not (math.isfinite(constant) and math.isfinite(coef)):
+        raise ValueError(f"price-gap arithmetic out of range: {s[:40]}")
     return PriceGap(constant=round(constant, 6), cif_coef=round(coef, 9), unit=UNITS[unit])
 
 
@@ -305,10 +322,12 @@ def _simple(s: str):
         return Compound(comps)
     m = re.fullmatch(r"(" + _NUM + r")%", s)
     if m:
-        return AdValorem(round(float(m.group(1)) / 100, 8))
+        return AdValorem(round(_num(m.group(1)) / 100, 8))
     m = re.fullmatch(r"(" + _NUM + r")(万)?円/" + _UNIT_RE, s)
     if m:
-        amount = float(m.group(1)) * (10000 if m.group(2) else 1)
+        amount = _num(m.group(1)) * (10000 if m.group(2) else 1)
+        if not math.isfinite(amount):
+            raise ValueError(f"amount out of range: {s[:40]}")
         return Specific(amount, UNITS[m.group(3)])
     raise ValueError(s)
 
@@ -343,15 +362,15 @@ def _expr(s: str):
     m = _STD_PRICE.match(s)
     if m:
         unit = "head" if s.startswith("1頭") else "kg"
-        return PriceGap(None, -float(m.group("c") or 1), unit,
+        return PriceGap(None, -_num(m.group("c") or 1), unit,
                         reference=m.group("what") + (f" x {m.group('f')}" if m.group("f") else ""))
     m = _LACTOSE.match(s)
     if m:
-        return ContentDuty("lactose", float(m.group("base")), False, float(m.group("step")),
-                           float(m.group("th")) / 100)
+        return ContentDuty("lactose", _num(m.group("base")), False, _num(m.group("step")),
+                           _num(m.group("th")) / 100)
     m = _SUGAR.match(s)
     if m:
-        return ContentDuty("sugar", float(m.group("a")), True)
+        return ContentDuty("sugar", _num(m.group("a")), True)
     items = _top_level_split(s, "、")
     if len(items) > 1:
         parsed = tuple(_expr(i) for i in items)
@@ -359,7 +378,7 @@ def _expr(s: str):
     rng = _top_level_split(s, "〜")
     if len(rng) == 2:
         return Varies(_expr(rng[0]), _expr(rng[1]))
-    m = re.fullmatch(r"(.+?)のうちいずれか(高い|低い)税率", s)
+    m = re.fullmatch(r"(.+?)のうちいずれか(高い|低い)(?:税率|もの)", s)
     if m:
         opts = _top_level_split(m.group(1), "又は")
         if len(opts) != 2:
@@ -406,6 +425,9 @@ def _condition(text: str) -> Condition:
     if m:
         end_day = 29 if m.group(4) == "末" else int(m.group(4))  # 2月末日; Feb 29 covers leap years
         season = (int(m.group(1)), int(m.group(2)), int(m.group(3)), end_day)
+        if not (1 <= season[0] <= 12 and 1 <= season[2] <= 12 and 1 <= season[1] <= 31
+                and 1 <= end_day <= 31):
+            raise ValueError(f"no such day in season {m.group()}")
     rest = _TREATMENT.sub("", t)
     rest = _SEASON.sub("", rest).strip("、,で ")
     # "その他のもの" (everything else) and "X以外のもの" (all goods except X) are general branches.
@@ -450,9 +472,36 @@ def _take_markers(s: str) -> tuple[str, set[str], list[int]]:
     return s, markers, footnotes
 
 
+def _nesting(s: str) -> int:
+    depth = deepest = 0
+    for c in s:
+        if c in "(（":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")）":
+            depth -= 1
+    return deepest
+
+
 @functools.lru_cache(maxsize=8192)
 def parse_rate(text: str) -> ParsedRate:
-    """Parse one cell of the schedule. Raises RateParseError (message = reason) if unknown."""
+    """Parse one cell of the schedule. Raises RateParseError (message = reason) if unknown,
+    and on nothing else: a text over MAX_TEXT_LENGTH characters or nesting parentheses deeper
+    than MAX_NESTING is refused before parsing."""
+    if not isinstance(text, str):
+        raise RateParseError(f"rate text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise RateParseError(f"rate text of {len(text)} characters is longer than {MAX_TEXT_LENGTH}")
+    if _nesting(text) > MAX_NESTING:
+        raise RateParseError(f"rate text nests parentheses deeper than {MAX_NESTING}")
+    try:
+        return _parse(text)
+    except (ValueError, ZeroDivisionError, OverflowError, RecursionError) as exc:
+        # a number too long for int/float, or a path the explicit bounds above do not cover
+        raise RateParseError(f"cannot read rate text {text.strip()[:80]!r}: {exc!s:.80}") from None
+
+
+def _parse(text: str) -> ParsedRate:
     raw = text.strip()
     if not raw:
         raise RateParseError("empty rate text")

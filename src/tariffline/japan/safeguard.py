@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -145,13 +146,15 @@ def _parse_period(text: str, line: int) -> tuple[dt.date, dt.date, bool]:
     m = re.fullmatch(r"(\d{4})-(\d{2})", t)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
-        if not 1 <= mo <= 12:
+        if not (1 <= mo <= 12 and 1 <= y <= 9998):
             raise InputError(f"imports file line {line}: month {t!r} out of range")
         return dt.date(y, mo, 1), _month_end(y, mo), True
     try:
         end = dt.date.fromisoformat(t)
     except ValueError:
         raise InputError(f"imports file line {line}: period {t!r} is neither YYYY-MM nor a 10-day period end YYYY-MM-DD") from None
+    if end.year > 9998:
+        raise InputError(f"imports file line {line}: period {t!r} out of range")
     if end.day == 10:
         return end.replace(day=1), end, False
     if end.day == 20:
@@ -163,8 +166,17 @@ def _parse_period(text: str, line: int) -> tuple[dt.date, dt.date, bool]:
 
 def read_imports(text: str) -> list[Period]:
     """Parse the imports CSV text (columns period, us_tonnes[, cptpp_tonnes])."""
+    if "\x00" in text:
+        raise InputError("imports file is not a CSV text file (it holds NUL bytes)")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    fields = [f.strip() for f in (reader.fieldnames or [])]
+    try:
+        fields = [f.strip() for f in (reader.fieldnames or [])]
+        return _read_rows(reader, fields)
+    except csv.Error as exc:
+        raise InputError(f"imports file is not readable as CSV: {exc}") from None
+
+
+def _read_rows(reader: csv.DictReader, fields: list[str]) -> list[Period]:
     if "period" not in fields or "us_tonnes" not in fields:
         raise InputError("imports file needs columns 'period' and 'us_tonnes' (and 'cptpp_tonnes' from 2023)")
     out = []
@@ -176,6 +188,8 @@ def read_imports(text: str) -> list[Period]:
             cp = float(row["cptpp_tonnes"]) if row.get("cptpp_tonnes") else None
         except ValueError:
             raise InputError(f"imports file line {i}: tonnes must be numbers") from None
+        if not (math.isfinite(us) and (cp is None or math.isfinite(cp))):
+            raise InputError(f"imports file line {i}: tonnes must be finite numbers")
         if us < 0 or (cp is not None and cp < 0):
             raise InputError(f"imports file line {i}: tonnes must not be negative")
         out.append(Period(start, end, us, cp, monthly))
@@ -195,6 +209,8 @@ def read_imports_file(path: str | Path) -> list[Period]:
         return read_imports(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read imports file {str(p)!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"imports file {str(p)!r} is not UTF-8 text (a binary file?)") from None
 
 
 @dataclass
@@ -242,6 +258,12 @@ def check(fiscal_year: int, periods: list[Period], *, us_trigger: float | None =
     r = rules()
     if fiscal_year < 2020:
         raise InputError(f"fiscal year {fiscal_year}: the USJTA beef safeguard is encoded from JFY2020")
+    if fiscal_year > 9998:
+        raise InputError(f"fiscal year {fiscal_year} is out of range (at most 9998)")
+    for name, value in (("U.S. trigger", us_trigger), ("CPTPP trigger", cptpp_trigger),
+                        ("previous U.S. total", previous_us_total)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise InputError(f"{name} must be a finite number of tonnes >= 0, not {value!r}")
     fy_start, fy_end = dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
     rows = [p for p in periods if fy_start <= p.end <= fy_end]
     if not rows:

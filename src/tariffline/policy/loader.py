@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from tariffline.errors import PolicyError
 from tariffline.policy.schema import Group, Instrument, Measure, Program
-from tariffline.policy.yamlfile import line_of, read_yaml
+from tariffline.policy.yamlfile import line_of, read_yaml, top_list
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules" / "us"
 ALL = "ALL"
@@ -159,9 +159,14 @@ def _load_groups(root: Path) -> dict[str, Group]:
     if not path.exists():
         return {}
     data, node = read_yaml(path)
-    groups = {}
-    for i, raw in enumerate((data or {}).get("groups", [])):
-        g = _validate(Group, raw, path, node.value[0][1].value[i] if node else None)
+    groups: dict[str, Group] = {}
+    for raw, n in top_list(path, data, node, "groups"):
+        g = _validate(Group, raw, path, n)
+        where = f"{path}:{line_of(n, ())}"
+        if g.name in groups:
+            raise PolicyError(f"{where}: group {g.name!r} defined twice")
+        for i, m in enumerate(g.members):
+            _check_origin(m.code, {}, f"{path}:{line_of(n, ('members', i))}")
         groups[g.name] = g
     return groups
 
@@ -171,14 +176,13 @@ def _load_programs(root: Path, groups) -> list[Program]:
     for path in sorted((root / "programs").glob("*.yaml")):
         data, node = read_yaml(path)
         if isinstance(data, dict) and "programs" in data:
-            sub = next(v for k, v in node.value if k.value == "programs")
-            items = [(raw, sub.value[i]) for i, raw in enumerate(data["programs"])]
+            items = top_list(path, data, node, "programs")
         else:
             items = [(data, node)]
         for raw, n in items:
             p = _validate(Program, raw, path, n)
-            for o in p.origins:
-                _check_origin(o, groups, f"{path}:{n.start_mark.line + 1}")
+            for i, o in enumerate(p.origins):
+                _check_origin(o, groups, f"{path}:{line_of(n, ('origins', i))}")
             programs.append(p)
     return programs
 
