@@ -129,7 +129,9 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     error = pl.coalesce(
         pl.when(pl.col("hts").is_null()).then(pl.lit("HTS code is missing"))
         .when(~hts_ok.fill_null(False)).then(
-            pl.lit("HTS code '") + pl.col("hts") + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01"))
+            pl.lit("HTS code '")
+            + pl.col("hts").str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
+            + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01"))
         .when(pl.col("_origin_error").is_not_null()).then(pl.col("_origin_error"))
         .when(pl.col("entry_date").is_null()).then(pl.lit("entry date is missing or not a date (YYYY-MM-DD)"))
         .when(pl.col("entry_date") < COVERAGE_START).then(
