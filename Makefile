@@ -31,6 +31,8 @@ fuzz: setup
 demo: setup
 	mkdir -p out
 	$(BIN)/tariffline data status
+	$(BIN)/tariffline data fetch --parse-editions
+	$(BIN)/tariffline duty 9503.00.00 --origin JP --date today --value 1000
 	$(BIN)/tariffline duty 8703.23.01 --origin JP --date 2025-10-01 --value 30000
 	$(BIN)/tariffline duty 8418.21.00 --origin JP --date 2025-10-01 --value 10000 --metal-value 4000
 	$(BIN)/tariffline duty 8207.13.00 --origin JP --date 2025-08-10 --value 10000 --as-known-on 2025-08-20
@@ -38,10 +40,12 @@ demo: setup
 	$(BIN)/tariffline timeline 9503.00.00 --origin JP --start 2018-01-01 --end 2026-12-31
 	$(BIN)/tariffline japan compare 0201.30 --date 2026-06-01
 	$(BIN)/tariffline etr --origin JP --date 2025-10-01 --by authority
-	$(BIN)/tariffline etr --origin JP --start 2018-01-01 --end 2026-08-21 --chart out/etr_japan.png
+	$(BIN)/tariffline etr --origin JP --start 2018-01-01 --end 2026-12-31 --chart out/etr_japan.png
 	$(BIN)/tariffline coverage usjta
 	$(BIN)/tariffline commitments status --as-of 2026-03-31
 	$(BIN)/tariffline commitments deadlines --as-of 2026-03-01 --days 150
+	$(BIN)/tariffline events --start 2026-07-01 --end 2026-12-31 --kind measure
+	$(BIN)/tariffline audit chapter99
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
