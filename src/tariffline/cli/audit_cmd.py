@@ -15,7 +15,10 @@ _EDITION_HELP = ("Edition: dataset name (hts_2026_rev4), release id, file path, 
 
 
 def _summary(reports: list[AuditReport]) -> None:
-    table = Table(title="Chapter 99 audit (headings of each source against the rule files)")
+    # a narrow terminal cuts the source column; a single source is also named in the title, which wraps
+    title = ("Chapter 99 audit (headings of each source against the rule files)" if len(reports) != 1
+             else f"Chapter 99 audit of {reports[0].source} (headings against the rule files)")
+    table = Table(title=title)
     for col in ("source", "headings", "encoded", "other dates", "not enc.", "unacc.",
                 "mismatch", "unexpl.", "footnotes"):
         table.add_column(col, justify="left" if col == "source" else "right")
