@@ -6,6 +6,8 @@
 
 PY ?= python3
 VENV := .venv
+BENCH_ROWS ?= 1000000
+BENCH_BIG_ROWS ?=  # e.g. 10000000 for the 10M-row ledger (memory growth)
 BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
@@ -50,6 +52,7 @@ demo: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
+	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS))
 
 clean:
 	rm -rf $(VENV) build *.egg-info

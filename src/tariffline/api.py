@@ -22,6 +22,7 @@ from tariffline.dates import parse_date
 from tariffline.engine import compute_duties
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
+from tariffline.engine.lookup import ENGINE
 from tariffline.engine.ledger import check_output, read_ledger, run_ledger, summarise, write_atomic
 from tariffline.engine.ledger_read import parse_map
 from tariffline.fees import fee_layers, normalise_mode
@@ -46,14 +47,25 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
     day = parse_date(date, "entry date")
     mode = normalise_mode(mode)
     known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
+    loaded = parse_date(loaded_date, "loaded date") if loaded_date else None
+    key = ("duty", hts, origin, day, float(value), quantity, quantity_unit, unit_value, metal_value, program,
+           claim_preferences, loaded, known, fees, mode)
+    return ENGINE.answer(key, lambda policy: _duty(policy, hts, origin, day, value, quantity, quantity_unit,
+                                                   unit_value, metal_value, program, claim_preferences,
+                                                   loaded, known, fees, mode))
+
+
+def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, metal_value, program,
+          claim_preferences, loaded, known, fees, mode) -> dict:
+    """api.duty's answer, computed (see engine.lookup for the cache in front of it)."""
     row = pl.DataFrame({
         "hts": [hts], "origin": [origin], "entry_date": [day], "value": [float(value)],
         "quantity": [quantity], "quantity_unit": [quantity_unit], "unit_value": [unit_value],
         "metal_value": [metal_value], "program": [program],
-        "loaded_date": [parse_date(loaded_date, "loaded date") if loaded_date else None],
+        "loaded_date": [loaded],
     }, schema_overrides={"quantity": pl.Float64, "quantity_unit": pl.Utf8, "unit_value": pl.Float64,
                          "metal_value": pl.Float64, "program": pl.Utf8, "loaded_date": pl.Date})
-    res = compute_duties(row, as_known_on=known, claim_preferences=claim_preferences)
+    res = compute_duties(row, as_known_on=known, claim_preferences=claim_preferences, policy=policy)
     tot = res.totals.row(0, named=True)
     if tot["error"]:
         raise InputError(tot["error"])

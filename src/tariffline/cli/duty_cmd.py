@@ -16,6 +16,7 @@ from tariffline.dates import parse_date
 from tariffline.engine.ledger import (check_output, ledger_summary, read_ledger, run_ledger, summarise,
                                       write_atomic)
 from tariffline.engine.ledger_read import parse_map
+from tariffline.errors import InputError
 from tariffline.fees import normalise_mode
 
 ROWS_FAILED_EXIT = 3  # batch: the output was written but some rows carry an error
@@ -131,11 +132,30 @@ def register(app: typer.Typer) -> None:
             None, "--map", help="Columns not recognised by name, e.g. hts=\"Tariff No\",origin=COO,value=Amount."),
         fees: bool = typer.Option(False, "--fees", help="Add the MPF and HMF (19 CFR 24.23, 24.24)."),
         mode: Optional[str] = typer.Option(None, "--mode", help=_MODE_HELP + " For rows without a mode column."),
+        engine: str = typer.Option("local", "--engine",
+                                   help="local, or dask: LEDGER is a Parquet directory or glob, -o a directory."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                help="Dask scheduler address (default: a local cluster)."),
     ) -> None:
         """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped.
 
         Exit code 0 when every row was computed, 3 when some rows carry an error (the output is
         still written), 1 when the ledger as a whole cannot be read or written."""
+        if engine not in ("local", "dask"):
+            raise InputError(f"--engine must be local or dask, not {engine!r}")
+        if engine == "dask":
+            from tariffline.engine.dask_batch import run_dask
+
+            s = run_dask(str(ledger), out, scheduler=scheduler,
+                         as_known_on=parse_date(as_known_on) if as_known_on else None,
+                         claim_preferences=not no_preference,
+                         missing_quantity="ave_estimate" if estimate_missing_quantity else "error",
+                         fees=fees, mode=mode, mapping=parse_map(column_map))
+            console.print(f"{s['rows']:,} rows -> {out}/ ({s['partitions']} partitions); {s['errors']:,} with "
+                          f"errors; total duty {_money(s['total_duty'])}", highlight=False, soft_wrap=True)
+            if s["errors"]:
+                raise typer.Exit(ROWS_FAILED_EXIT)
+            return
         out_path = check_output(out)
         layers_path = check_output(layers_out, "layers output") if layers_out is not None else None
         normalise_mode(mode)

@@ -21,7 +21,7 @@ from tariffline.engine.ledger_read import Ledger, read_ledger  # noqa: F401  (re
 from tariffline.engine.ledger_write import check_output, write_atomic  # noqa: F401  (re-exported)
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
-from tariffline.policy.loader import load_policy
+from tariffline.policy.loader import Policy, load_policy
 from tariffline.policy.schema import AUTHORITIES
 
 NUMBERS = ("value", "quantity", "unit_value", "metal_value")
@@ -84,9 +84,10 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
 
 def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.date | None = None,
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
-               mode: str | None = None, progress: Callable[[int], None] | None = None
-               ) -> tuple[pl.DataFrame, pl.DataFrame]:
+               mode: str | None = None, progress: Callable[[int], None] | None = None,
+               policy: Policy | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row.
+    ``policy``: the rules to apply (default: the package's, loaded here).
 
     ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column."""
     default_mode = normalise_mode(mode)
@@ -98,7 +99,8 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.dat
         raw = frame.slice(offset, chunk_rows)
         typed = _inputs(ledger, raw)
         res = compute_duties(typed.select("row_id", *engine_cols), as_known_on=as_known_on,
-                             claim_preferences=claim_preferences, missing_quantity=missing_quantity)
+                             claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                             policy=policy)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
                                "total_rate", "estimated", "error", "notes", "flags")
              .with_columns(pl.col("row_id").cast(pl.Int64))

@@ -14,7 +14,9 @@ status is the one known at the view date (``as_known_on``) or, without one, at t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 
 import polars as pl
 
@@ -35,16 +37,50 @@ def _series(codes: frozenset[str]) -> pl.Series:
     return pl.Series(sorted(codes), dtype=pl.Utf8).implode()
 
 
+_RESOLVED: dict[int, tuple[object, Prefixes]] = {}
+
+
+def _resolved(scope) -> Prefixes:
+    """``resolve(scope)``, kept per product-set object (checked by identity, so an overlaid
+    policy's new objects are resolved afresh)."""
+    hit = _RESOLVED.get(id(scope))
+    if hit is None or hit[0] is not scope:
+        hit = _RESOLVED[id(scope)] = (scope, resolve(scope))
+    return hit[1]
+
+
+def _in(code: str, prefixes: Prefixes) -> bool:
+    return any(code[:n] in codes for n, codes in prefixes.items())
+
+
+def _masks_python(codes: list[str | None], measures: list[BoundMeasure]) -> pl.DataFrame:
+    """product_masks for a few codes: set look-ups in Python, no query to plan."""
+    cols: dict[str, list[bool]] = {"hts10": codes}
+    for bm in measures:
+        scope = bm.measure.products
+        inc = _resolved(scope.include) if scope.include is not None else None
+        exc = _resolved(scope.exclude)
+        hit = [c is not None and (inc is None or _in(c, inc)) and not _in(c, exc) for c in codes]
+        cols[f"_p_{bm.id}"] = hit
+        if inc is not None and 10 in inc:
+            parents = {c[:8] for c in inc[10]}
+            cols[f"_pp_{bm.id}"] = [c is not None and len(c) == 8 and c in parents and not h
+                                    for c, h in zip(codes, hit)]
+    return pl.DataFrame(cols, schema={"hts10": pl.Utf8, **{k: pl.Boolean for k in list(cols)[1:]}})
+
+
 def product_masks(hts: pl.Series, measures: list[BoundMeasure]) -> pl.DataFrame:
     """Per measure over the distinct HTS codes: ``_p_<id>`` (in scope) and, where the scope names
     10-digit statistical lines, ``_pp_<id>`` (an 8-digit code some of whose lines are in scope)."""
+    if hts.n_unique() <= 64:
+        return _masks_python(hts.unique().to_list(), measures)
     frame = pl.DataFrame({"hts10": hts.unique()})
     cols = []
     for bm in measures:
         scope = bm.measure.products
-        inc_prefixes = resolve(scope.include) if scope.include is not None else {}
+        inc_prefixes = _resolved(scope.include) if scope.include is not None else {}
         inc = pl.lit(True) if scope.include is None else prefix_expr(inc_prefixes)
-        exc = prefix_expr(resolve(scope.exclude))
+        exc = prefix_expr(_resolved(scope.exclude))
         cols.append((inc & ~exc).fill_null(False).alias(f"_p_{bm.id}"))
         if 10 in inc_prefixes:
             parents = frozenset(c[:8] for c in inc_prefixes[10])
@@ -188,6 +224,39 @@ def _layer(df: pl.DataFrame, policy: Policy, bm: BoundMeasure) -> pl.LazyFrame:
     )
 
 
+def _may_reach(policy: Policy, bm: BoundMeasure, origins: set[str], first: dt.date | None,
+               last: dt.date | None) -> bool:
+    """False only when the measure reaches no row of the chunk by origin (groups expanded over
+    all their members, whatever the dates) or by date window."""
+    m = bm.measure
+    if ALL not in m.origins and not origins & set().union(*(policy.expand_origin(o) for o in m.origins)):
+        return False
+    return first is not None and last >= m.start and (bm.end is None or first < bm.end)
+
+
+def relevant_measures(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure]
+                      ) -> tuple[list[BoundMeasure], pl.DataFrame]:
+    """(measures that may reach some row of ``df``, their product masks over ``_match_hts``).
+
+    The others add nothing: no layer, no duty, no cover for the measures they would exclude, no
+    stacking rival. Pruning them is what makes a small batch cheap: the chain is built over a
+    handful of measures instead of all of them. ``TARIFFLINE_ENGINE_PRUNE=0`` turns it off (the
+    differential test tests/engine/test_engine_pruning_differential.py compares both)."""
+    prune = os.environ.get("TARIFFLINE_ENGINE_PRUNE", "1") != "0"
+    if prune:
+        origins = set(df.get_column("origin_iso").drop_nulls().unique().to_list())
+        dates = df.get_column("entry_date").drop_nulls()
+        first, last = (dates.min(), dates.max()) if dates.len() else (None, None)
+        measures = [bm for bm in measures if _may_reach(policy, bm, origins, first, last)]
+    masks = product_masks(df.get_column("_match_hts"), measures).rename({"hts10": "_match_hts"})
+    if prune:  # and by product: no row's line is in its scope, nor partly (``_pp_``)
+        hit = {c for c in masks.columns[1:] if masks.get_column(c).any()}
+        measures = [bm for bm in measures if f"_p_{bm.id}" in hit or f"_pp_{bm.id}" in hit]
+        masks = masks.select("_match_hts", *[c for bm in measures for c in (f"_p_{bm.id}", f"_pp_{bm.id}")
+                                             if c in masks.columns])
+    return measures, masks
+
+
 def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
              ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
@@ -202,7 +271,7 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
     # 10-digit line matches 10-digit list entries)
     df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"),
                          pl.lit(claim_preferences).alias("_claim_default"))
-    masks = product_masks(df.get_column("_match_hts"), measures).rename({"hts10": "_match_hts"})
+    measures, masks = relevant_measures(df, policy, measures)
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),
         pl.lit(False).alias("_metal_assumed"), pl.lit(0.0).alias("_metal_used"),

@@ -1,0 +1,224 @@
+"""Issue 10's benchmark table: every case as a ratio to the floor measured in the same run.
+
+The floor is a plain Polars pipeline over the same ledger file: scan, join on HTS-10 against a
+rate per line, as-of join on (origin, date) against change points, arithmetic, sink to Parquet.
+Each case runs in its own process (wall seconds, peak RSS of that process):
+
+  floor          the floor on the Parquet ledger
+  batch_parquet  api.batch on the Parquet ledger, written to Parquet
+  batch_csv      api.batch on the same ledger as CSV, written to CSV
+  schedule       every 10-digit line of the 2026 Rev 4 schedule, origin JP, one date
+  lookup         api.duty warm p50/p99 over varied lines, origins and dates: new questions
+                 (an engine run on one row) and repeated ones (the process-wide engine's answers)
+  cli_cold       `tariffline duty` in a fresh interpreter
+  dask           the Dask batch on 2 local worker processes, the ledger in 4 Parquet parts
+  etr_japan      Japan's daily ETR series 2018 -> --etr-end (benchmarks/bench_etr.py)
+
+    .venv/bin/python benchmarks/bench_scale.py [--rows 1000000] [--big-rows 10000000] [--only floor,lookup]
+
+``--big-rows`` adds the floor and the Parquet batch on a second, larger ledger (memory growth).
+Ratios are case wall / floor wall on the same rows; on a shared machine they move with the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ORIGINS = ["JP", "CN", "DE", "KR", "MX", "CA", "GB", "VN", "IN", "BR", "FR", "IT", "TW", "TH", "CH"]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _codes() -> list[str]:
+    import polars as pl
+
+    from tariffline.hts.loader import load_edition
+
+    return load_edition("hts_2026_rev4").lines.filter(
+        (pl.col("level") == 10) & ~pl.col("hts").str.starts_with("98")
+        & ~pl.col("hts").str.starts_with("99"))["hts"].to_list()
+
+
+def make_ledger(rows: int, path: Path) -> None:
+    """A synthetic ledger: random lines, origins, dates 2018-2026, values, some quantities."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(10)
+    codes = _codes()
+    days = (dt.date(2026, 11, 30) - dt.date(2018, 1, 1)).days
+    pl.DataFrame({
+        "hts": pl.Series(codes).gather(rng.integers(0, len(codes), rows)),
+        "origin": pl.Series(ORIGINS).gather(rng.integers(0, len(ORIGINS), rows)),
+        "entry_date": pl.Series(rng.integers(0, days, rows) + (dt.date(2018, 1, 1) - dt.date(1970, 1, 1)).days
+                                ).cast(pl.Int32).cast(pl.Date),
+        "value": np.round(rng.lognormal(8, 1.5, rows), 2),
+        "quantity": np.round(rng.lognormal(3, 1, rows), 1),
+    }).write_parquet(path)
+
+
+def floor_tables() -> tuple:
+    """The floor's rate per line and (origin, change point) table, built before timing."""
+    import polars as pl
+
+    from tariffline.policy.loader import load_policy
+
+    codes = _codes()
+    rates = pl.DataFrame({"hts10": [c.replace(".", "") for c in codes],
+                          "adv": [(i % 17) / 100 for i in range(len(codes))]}).lazy()
+    days = sorted(set(load_policy().change_dates()) | {dt.date(2018, 1, 1)})
+    points = pl.DataFrame({"origin": [o for o in ORIGINS for _ in days], "entry_date": days * len(ORIGINS),
+                           "extra": [(i % 5) / 20 for i in range(len(days) * len(ORIGINS))]}
+                          ).sort("entry_date").lazy()
+    return rates, points
+
+
+def floor(ledger: Path, out: Path, rates, points) -> None:
+    import polars as pl
+
+    (pl.scan_parquet(ledger)
+     .with_columns(pl.col("hts").str.replace_all(".", "", literal=True).alias("hts10"))
+     .join(rates, on="hts10", how="left")
+     .sort("entry_date")
+     .join_asof(points, on="entry_date", by="origin")
+     .with_columns((pl.col("adv") * pl.col("value") + pl.col("extra") * pl.col("value")).alias("duty"))
+     .sink_parquet(out))
+
+
+def lookup() -> dict:
+    import random
+
+    from tariffline import api
+    from tariffline.errors import TariffLineError
+
+    random.seed(10)
+    codes = random.sample(_codes(), 400)
+    qs = [(c, random.choice(ORIGINS), dt.date(2018, 1, 1) + dt.timedelta(days=random.randrange(3200)))
+          for c in codes]
+    api.duty("8703.23.01", origin="JP", date=dt.date(2025, 10, 1))  # load once
+
+    def timed() -> list[float]:
+        out = []
+        for h, o, d in qs:
+            t = time.perf_counter()
+            try:
+                api.duty(h, origin=o, date=d, value=1000.0, quantity=10.0)
+            except TariffLineError:
+                pass
+            out.append(time.perf_counter() - t)
+        return sorted(out)
+
+    new, again = timed(), timed() + timed()
+    pct = lambda xs, q: xs[min(len(xs) - 1, int(q * len(xs)))] * 1000  # noqa: E731
+    return {"new_p50_ms": pct(new, .5), "new_p99_ms": pct(new, .99),
+            "repeat_p50_ms": pct(again, .5), "repeat_p99_ms": pct(again, .99)}
+
+
+def case(name: str, ledger: str, work: str, etr_end: str) -> dict:
+    t0 = time.perf_counter()
+    extra: dict = {}
+    if name == "floor":
+        tables = floor_tables()
+        t0 = time.perf_counter()
+        floor(Path(ledger), Path(work) / "floor.parquet", *tables)
+    elif name == "batch_parquet":
+        from tariffline import api
+        api.batch(ledger, Path(work) / "out.parquet")
+    elif name == "batch_csv":
+        import polars as pl
+
+        from tariffline import api
+        csv = Path(work) / "ledger.csv"
+        pl.read_parquet(ledger).write_csv(csv)
+        t0 = time.perf_counter()
+        api.batch(csv, Path(work) / "out.csv")
+    elif name == "schedule":
+        import polars as pl
+
+        from tariffline.engine import compute_duties
+        codes = _codes()
+        compute_duties(pl.DataFrame({"hts": codes, "origin": ["JP"] * len(codes),
+                                     "entry_date": [dt.date(2025, 10, 1)] * len(codes),
+                                     "value": [1000.0] * len(codes)}), missing_quantity="ave_estimate")
+    elif name == "lookup":
+        extra = lookup()
+    elif name == "cli_cold":
+        subprocess.run([str(Path(sys.executable).with_name("tariffline")), "duty", "8703.23.01", "--origin", "JP",
+                        "--date", "2025-10-01", "--value", "30000", "--json"], check=True, capture_output=True)
+    elif name == "dask":
+        import polars as pl
+        from distributed import Client, LocalCluster
+
+        from tariffline.engine.dask_batch import run_dask
+        parts = Path(work) / "parts"
+        parts.mkdir()
+        frame = pl.read_parquet(ledger)
+        step = -(-frame.height // 4)
+        for i in range(4):
+            frame.slice(i * step, step).write_parquet(parts / f"p{i}.parquet")
+        with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cl, Client(cl) as c:
+            t0 = time.perf_counter()
+            run_dask(parts, Path(work) / "dask_out", client=c)
+    elif name == "etr_japan":
+        sys.path.insert(0, str(Path(__file__).parent))
+        import bench_etr
+        bench_etr.main(["--end", etr_end, "--skip-compare"])
+    return {"case": name, "seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), **extra}
+
+
+def _run(name: str, ledger: Path, etr_end: str) -> dict:
+    with tempfile.TemporaryDirectory() as work:
+        proc = subprocess.run([sys.executable, __file__, "--case", name, "--ledger", str(ledger),
+                               "--work", work, "--etr-end", etr_end], capture_output=True, text=True)
+    if proc.returncode:
+        return {"case": name, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--big-rows", type=int, default=0)
+    p.add_argument("--only", default="")
+    p.add_argument("--etr-end", default="2026-08-21")
+    p.add_argument("--case", help=argparse.SUPPRESS)
+    p.add_argument("--ledger", help=argparse.SUPPRESS)
+    p.add_argument("--work", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.case:
+        print(json.dumps(case(a.case, a.ledger, a.work, a.etr_end)))
+        return
+    names = ["floor", "batch_parquet", "batch_csv", "schedule", "lookup", "cli_cold", "dask", "etr_japan"]
+    names = [n for n in names if not a.only or n in a.only.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        results = []
+        for rows in [a.rows] + ([a.big_rows] if a.big_rows else []):
+            ledger = Path(tmp) / f"ledger_{rows}.parquet"
+            make_ledger(rows, ledger)
+            todo = names if rows == a.rows else ["floor", "batch_parquet"]
+            res = {n: _run(n, ledger, a.etr_end) for n in dict.fromkeys(["floor", *todo])}
+            base = res["floor"].get("seconds")
+            for n, r in res.items():
+                r["rows"], r["ratio"] = rows, (r["seconds"] / base if base and "seconds" in r else None)
+                results.append(r)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (the machine may be shared)")
+    print(f"{'case':<14}{'rows':>10}{'seconds':>10}{'x floor':>9}{'peak MB':>9}  other")
+    for r in results:
+        other = {k: round(v, 3) for k, v in r.items() if k.endswith("_ms")} or r.get("error", "")
+        print(f"{r['case']:<14}{r['rows']:>10,}{r.get('seconds', float('nan')):>10.2f}"
+              f"{r['ratio'] or float('nan'):>9.1f}{r.get('peak_mb', float('nan')):>9.0f}  {other or ''}")
+
+
+if __name__ == "__main__":
+    main()
