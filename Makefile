@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
 
-.PHONY: setup test demo bench clean fuzz
+.PHONY: setup test demo bench clean fuzz serve
 
 $(BIN)/tariffline: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -46,10 +46,19 @@ demo: setup
 	$(BIN)/tariffline commitments deadlines --as-of 2026-03-01 --days 150
 	$(BIN)/tariffline events --start 2026-07-01 --end 2026-12-31 --kind measure
 	$(BIN)/tariffline audit chapter99
+	$(BIN)/tariffline brief --as-of 2026-03-31 --origin JP -o out/brief.pdf
+	@echo "Briefing written to out/brief.pdf. Start the web app and HTTP API with: make serve (or $(BIN)/tariffline serve), then open http://127.0.0.1:8000/"
+
+# The web pages and the HTTP API (OpenAPI docs at /docs) on http://$(HOST):$(PORT)/
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: setup
+	$(BIN)/tariffline serve --host $(HOST) --port $(PORT)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
+	$(BIN)/python benchmarks/bench_http.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
