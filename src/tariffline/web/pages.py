@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +25,7 @@ from tariffline.web import figures
 from tariffline.web.health import health
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-templates = Jinja2Templates(directory=str(__import__("pathlib").Path(__file__).parent / "templates"))
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["pct"] = pct
 templates.env.filters["money"] = lambda x: "—" if x is None else f"${x:,.2f}"
 templates.env.filters["svg"] = Markup  # charts are produced by web.charts, never from user input
