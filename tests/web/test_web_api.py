@@ -142,6 +142,12 @@ def test_cors_is_off(client):
 
 
 def test_scenarios_when_present(client):
-    pytest.importorskip("tariffline.scenarios", reason="scenarios (issue 11) not in this tree")
+    from tariffline.web.health import scenarios_available
+
+    if not scenarios_available():
+        pytest.skip("scenarios (issue 11) not in this tree")
     r = client.get("/api/scenarios")
-    assert r.status_code == 200 and isinstance(r.json(), list)
+    assert r.status_code == 200 and isinstance(r.json(), list) and r.json()
+    assert r.json() == cli_json("scenario", "list")
+    r = client.post("/api/scenarios/..%2F..%2Fetc%2Fpasswd/run?date=2025-10-01")
+    assert r.status_code in (400, 404) and "error" in r.json()

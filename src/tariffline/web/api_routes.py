@@ -9,7 +9,6 @@ uploads go to a private temporary directory and are deleted after the answer.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,7 +29,7 @@ from tariffline.hts import search as search_mod
 from tariffline.hts import show as show_mod
 from tariffline.web import limits
 from tariffline.web.encoding import CliJSONResponse
-from tariffline.web.health import health
+from tariffline.web.health import health, scenarios_available
 
 router = APIRouter(prefix="/api", default_response_class=CliJSONResponse)
 
@@ -223,13 +222,23 @@ def events(end: Day, start: Day = "2018-01-01",
     return CliJSONResponse([r | law for r in rows])
 
 
-if importlib.util.find_spec("tariffline.scenarios") is not None:  # issue 11, built in parallel
+def shipped_scenario(sid: str) -> str:
+    """A shipped scenario's id, never a file path (``api.scenario`` also reads files)."""
+    known = [r["id"] for r in api.scenario.list_scenarios()]
+    if sid not in known:
+        raise InputError(f"unknown scenario {sid[:80]!r}; shipped: {', '.join(known)}")
+    return sid
+
+
+if scenarios_available():  # issue 11, built in parallel
     @router.get("/scenarios")
     def scenarios_list() -> CliJSONResponse:
         """The shipped scenarios (``tariffline scenario list --json``)."""
-        return CliJSONResponse(api.scenario.list())
+        return CliJSONResponse(api.scenario.list_scenarios())
 
     @router.post("/scenarios/{scenario_id}/run")
-    def scenarios_run(scenario_id: str) -> CliJSONResponse:
-        """Run one shipped scenario by id (``tariffline scenario run --json``)."""
-        return CliJSONResponse(api.scenario.run(scenario_id[:100]))
+    def scenarios_run(scenario_id: str, date: Day, origin: Text = "JP", end: OptDay = None,
+                      pe: bool = False) -> CliJSONResponse:
+        """Static (and PE) effects of a shipped scenario (``tariffline scenario run --json``)."""
+        return CliJSONResponse(api.scenario.run(shipped_scenario(scenario_id), origin=origin,
+                                                date=date, end=end, pe=pe))

@@ -8,7 +8,6 @@ numbers each figure's source as a footnote.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 from typing import Annotated
 
@@ -22,14 +21,15 @@ from tariffline.cli.output import pct
 from tariffline.dates import parse_date
 from tariffline.errors import TariffLineError
 from tariffline.web import figures
-from tariffline.web.health import health
+from tariffline.web.api_routes import shipped_scenario
+from tariffline.web.health import health, scenarios_available
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["pct"] = pct
 templates.env.filters["money"] = lambda x: "—" if x is None else f"${x:,.2f}"
 templates.env.filters["svg"] = Markup  # charts are produced by web.charts, never from user input
-SCENARIOS = importlib.util.find_spec("tariffline.scenarios") is not None
+SCENARIOS = scenarios_available()
 
 Opt = Annotated[str | None, Query(max_length=200)]
 
@@ -114,8 +114,9 @@ def changes(request: Request, start: Opt = None, end: Opt = None) -> HTMLRespons
 
 if SCENARIOS:  # issue 11, built in parallel
     @router.get("/scenarios")
-    def scenarios(request: Request, id: Opt = None) -> HTMLResponse:
-        """Pick a shipped scenario and see its deltas."""
-        rows = api.scenario.list()
-        run = api.scenario.run(id) if id else None
+    def scenarios(request: Request, id: Opt = None, date: Opt = None) -> HTMLResponse:
+        """Pick a shipped scenario and see its deltas against the baseline."""
+        day = parse_date(date, "date") if date else _today()
+        rows = api.scenario.list_scenarios()
+        run = api.scenario.run(shipped_scenario(id), date=day) if id else None
         return _page(request, "scenarios.html", rows=rows, run=run, chosen=id)
