@@ -151,3 +151,19 @@ def test_scenarios_when_present(client):
     assert r.json() == cli_json("scenario", "list")
     r = client.post("/api/scenarios/..%2F..%2Fetc%2Fpasswd/run?date=2025-10-01")
     assert r.status_code in (400, 404) and "error" in r.json()
+
+
+@pytest.mark.parametrize("url, text", [
+    ("/changes?start=2025-01-01&end=2025-12-31", "Changes in the law"),
+    ("/commitments?date=2026-03-31", "Framework commitments"),
+    ("/", "U.S. duty on one entry"),
+])
+def test_pages_show_law_currency(client, url, text):
+    r = client.get(url)
+    assert r.status_code == 200 and text in r.text
+    assert "U.S. law current through" in r.text
+
+
+def test_page_bad_input_is_an_html_error(client):
+    r = client.get("/changes?start=not-a-day")
+    assert r.status_code == 400 and "not-a-day" in r.text and r.headers["content-type"].startswith("text/html")
