@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
 
-.PHONY: setup test demo bench clean fuzz
+.PHONY: setup system-deps test demo bench clean fuzz serve
 
 $(BIN)/tariffline: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,10 @@ $(BIN)/tariffline: pyproject.toml
 
 setup: $(BIN)/tariffline
 
-test: setup
+system-deps:
+	bash scripts/system-deps.sh
+
+test: setup system-deps
 	$(BIN)/python -m pytest -n 2 -q tests
 
 # Fuzz the CLI and API with twenty times the CI cases, fresh random inputs each run
@@ -30,7 +33,7 @@ test: setup
 fuzz: setup
 	TARIFFLINE_FUZZ_PROFILE=deep TARIFFLINE_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/fuzz
 
-demo: setup
+demo: setup system-deps
 	mkdir -p out
 	$(BIN)/tariffline data status
 	$(BIN)/tariffline data fetch --parse-editions
@@ -48,11 +51,20 @@ demo: setup
 	$(BIN)/tariffline commitments deadlines --as-of 2026-03-01 --days 150
 	$(BIN)/tariffline events --start 2026-07-01 --end 2026-12-31 --kind measure
 	$(BIN)/tariffline audit chapter99
+	$(BIN)/tariffline brief --as-of 2026-03-31 --origin JP -o out/brief.pdf
+	@echo "Briefing written to out/brief.pdf. Start the web app and HTTP API with: make serve (or $(BIN)/tariffline serve), then open http://127.0.0.1:8000/"
+
+# The web pages and the HTTP API (OpenAPI docs at /docs) on http://$(HOST):$(PORT)/
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: setup system-deps
+	$(BIN)/tariffline serve --host $(HOST) --port $(PORT)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
 	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS))
+	$(BIN)/python benchmarks/bench_http.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

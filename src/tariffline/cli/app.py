@@ -30,6 +30,8 @@ _AREAS = (
     "tariffline.cli.etr_cmd",
     "tariffline.cli.commitments_cmd",
     "tariffline.cli.audit_cmd",
+    "tariffline.cli.serve_cmd",
+    "tariffline.cli.brief_cmd",
 )
 for _mod in _AREAS:
     try:
