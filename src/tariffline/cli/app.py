@@ -30,6 +30,7 @@ _AREAS = (
     "tariffline.cli.etr_cmd",
     "tariffline.cli.commitments_cmd",
     "tariffline.cli.audit_cmd",
+    "tariffline.cli.scenario_cmd",
 )
 for _mod in _AREAS:
     try:
