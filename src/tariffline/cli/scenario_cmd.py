@@ -65,6 +65,36 @@ def _print_run(r: dict) -> None:
                   highlight=False)
 
 
+def print_etr(r: dict) -> None:
+    """``etr --scenario``: the origin's ETR, baseline vs scenario, by authority."""
+    st, sc = r["static"], r["scenario"]
+    table = Table(title=f"ETR on imports from {r['origin']} on {r['date']}: baseline vs {sc['id']} ({sc['hash']})")
+    for col in ("Authority", "Baseline", "Scenario", "Change (points)"):
+        table.add_column(col)
+    imports = st["imports_usd"] or 1.0
+    for a, v in st["by_authority"].items():
+        table.add_row(a, pct(v["baseline_usd"] / imports), pct(v["scenario_usd"] / imports),
+                      f"{v['etr_change'] * 100:+.2f}")
+    table.add_row("[bold]Total", f"[bold]{pct(st['etr_baseline'])}", f"[bold]{pct(st['etr_scenario'])}",
+                  f"[bold]{st['etr_change'] * 100:+.2f}")
+    console.print(table)
+
+
+def print_duty(r: dict) -> None:
+    """``duty --scenario``: one entry's layers under the baseline and the scenario."""
+    for key in ("baseline", "scenario_result"):
+        part = r[key]
+        table = Table(title=f"{r['hts']} from {r['origin']} on {r['date']}: {key} (policy {part['policy_version']})")
+        for col in ("Authority", "Heading", "Rate", "Amount"):
+            table.add_column(col)
+        for lay in part["layers"]:
+            table.add_row(lay["authority"], lay["heading"] or "", pct(lay["rate"]), f"${lay['amount']:,.2f}")
+        table.add_row("[bold]Total", "", f"[bold]{pct(part['total_rate'])}", f"[bold]${part['total_duty']:,.2f}")
+        console.print(table)
+    console.print(f"change: ${r['change_usd']:,.2f} (scenario {r['scenario']['id']}, {r['scenario']['hash']})",
+                  highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     sc = typer.Typer(help="What-if scenarios: static, partial- and general-equilibrium effects.",
                      no_args_is_help=True)

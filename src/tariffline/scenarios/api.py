@@ -145,3 +145,34 @@ def compare(a: str | Path, b: str | Path, *, origin: str = "JP", date: str | dt.
     """Two scenarios side by side (each against the baseline)."""
     return {"a": run(a, origin=origin, date=date, pe=pe, basket_year=basket_year, chapters=chapters),
             "b": run(b, origin=origin, date=date, pe=pe, basket_year=basket_year, chapters=chapters)}
+
+
+def duty(hts: str, *, origin: str, date: str | dt.date, scenario: str | Path, value: float = 1000.0,
+         metal_value: float | None = None) -> dict:
+    """One entry's duty layers under the baseline and under the scenario (same engine path)."""
+    from tariffline.engine.inputs import check_number
+
+    check_number(value, "value")
+    day = parse_date(date)
+    label, origins = resolve(origin)
+    if origins is None or len(origins) != 1:
+        raise InputError(f"a duty needs one origin, not {origin!r}")
+    sc = load_scenario(scenario)
+    base = load_policy()
+    ov = overlay.apply(base, sc)
+    code = "".join(ch for ch in str(hts) if ch.isalnum())
+    row = pl.DataFrame({"row_id": [0], "hts": [code], "origin": [label], "value": [float(value)],
+                        "quantity": [None], "quantity_unit": [None], "metal_value": [metal_value],
+                        "program": [None]},
+                       schema={"row_id": pl.UInt32, "hts": pl.Utf8, "origin": pl.Utf8, "value": pl.Float64,
+                               "quantity": pl.Float64, "quantity_unit": pl.Utf8, "metal_value": pl.Float64,
+                               "program": pl.Utf8})
+    out = {"hts": code, "origin": label, "date": day, "value": float(value), "scenario": _ident(sc)}
+    for key, rated in (("baseline", static.rate(row, day, base)), ("scenario_result", static.rate(row, day, ov.policy, ov))):
+        tot = rated.rows.row(0, named=True)
+        if tot["error"]:
+            raise InputError(tot["error"])
+        out[key] = {"total_duty": tot["duty"], "total_rate": tot["duty"] / float(value) if value else None,
+                    "layers": rated.layers.drop("row_id").to_dicts(), "policy_version": rated.policy_version}
+    out["change_usd"] = out["scenario_result"]["total_duty"] - out["baseline"]["total_duty"]
+    return out
