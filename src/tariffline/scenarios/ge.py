@@ -62,14 +62,14 @@ def load_gravity(source: str | Path | None = None) -> tuple[pl.DataFrame, str]:
     if missing:
         raise InputError(f"gravity data lacks columns {', '.join(missing)} (common layout: exporter, importer, "
                          "year, trade, lndist or dist, contiguity, common_language, pta)")
+    df = df.with_columns(pl.col("trade").cast(pl.Float64, strict=False))
+    bad = df.filter(pl.col("trade").is_null() | ~pl.col("trade").is_finite() | (pl.col("trade") < 0))
+    if bad.height:
+        raise InputError(f"gravity data: {bad.height} rows have a trade value that is not a finite number >= 0")
     if "Y" not in df.columns:
         df = df.with_columns(pl.col("trade").sum().over("exporter", "year").alias("Y"))
     if "E" not in df.columns:
         df = df.with_columns(pl.col("trade").sum().over("importer", "year").alias("E"))
-    bad = df.filter(~pl.col("trade").cast(pl.Float64, strict=False).is_finite()
-                    | (pl.col("trade").cast(pl.Float64, strict=False) < 0))
-    if bad.height:
-        raise InputError(f"gravity data: {bad.height} rows have a trade value that is not a finite number >= 0")
     return df, label
 
 
