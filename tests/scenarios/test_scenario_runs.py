@@ -1,4 +1,4 @@
-"""Scenario runs on a restricted basket (chapter 87, vehicles): baseline changes are exactly
+"""Scenario runs on a restricted basket (headings 8703 cars and 8708 parts): baseline changes are exactly
 zero; japan-autos-25 raises Japan's ETR, lowers imports from Japan and diverts to others; every
 shipped scenario runs; the CLI gives JSON with the issue's keys and one-line errors."""
 
@@ -13,7 +13,7 @@ from tariffline.cli.app import app
 from tariffline.errors import InputError
 from tariffline.scenarios import api
 
-CH = ["87"]
+CH = ["8703", "8708"]
 DAY = "2026-01-01"
 
 
@@ -66,9 +66,9 @@ def test_every_shipped_scenario_runs(sid):
 
 
 def test_date_range_gives_a_series():
-    r = api.run("japan-autos-25", origin="JP", date="2025-12-01", end="2026-02-01", chapters=["8703"])
+    r = api.run("japan-autos-25", origin="JP", date="2025-12-28", end="2026-01-03", chapters=["8703"])
     days = [p["date"].isoformat() for p in r["series"]]
-    assert days[0] == "2025-12-01" and "2026-01-01" in days
+    assert days[0] == "2025-12-28" and "2026-01-01" in days
     jan = next(p for p in r["series"] if p["date"].isoformat() == "2026-01-01")
     assert r["series"][0]["etr_scenario"] == r["series"][0]["etr_baseline"] < jan["etr_scenario"]
 
@@ -86,7 +86,7 @@ runner = CliRunner()
 def test_cli_json_keys_and_chart(tmp_path):
     out = tmp_path / "c.png"
     res = runner.invoke(app, ["scenario", "run", "japan-autos-25", "--origin", "JP", "--date", DAY,
-                              "--chapters", "8703", "--end", "2026-02-01", "--pe", "--json", "--chart", str(out)])
+                              "--chapters", "8703", "--end", "2026-01-02", "--pe", "--json", "--chart", str(out)])
     assert res.exit_code == 0, res.output
     r = json.loads(res.output)
     for key in ("etr_baseline", "etr_scenario", "revenue_change_usd"):

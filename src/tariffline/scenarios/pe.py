@@ -32,16 +32,24 @@ def effects(rows: pl.DataFrame, elasticities: pl.DataFrame, *, supply_elasticity
     df = df.with_columns(
         ((pl.col("p") * pl.col("value")).sum().over("hts") / pl.col("value").sum().over("hts")).alias("pbar"))
     df = df.with_columns(
-        (-pl.col("demand") * pl.col("value") * pl.col("p")).alias("creation_usd"),
+        pl.max_horizontal(-pl.col("demand") * pl.col("value") * pl.col("p"), -pl.col("value")).alias("creation_usd"),
         (-pl.col("sigma") * pl.col("value") * (pl.col("p") - pl.col("pbar"))).alias("diversion_usd"),
         (pl.col("p") * (1 + pl.col("t0"))).alias("dprice"),
     )
     # exact zero where nothing moves (no rounding residue from p - pbar)
     same = (pl.col("p") == 0) & (pl.col("pbar") == 0)
     df = df.with_columns(pl.when(same).then(0.0).otherwise(pl.col("diversion_usd")).alias("diversion_usd"))
-    # a linear fall larger than the trade itself is cut at zero imports (SC-16)
-    df = df.with_columns(pl.max_horizontal(pl.col("creation_usd") + pl.col("diversion_usd"), -pl.col("value"))
-                         .alias("imports_change_usd"))
+    # a linear fall larger than the trade itself stops at zero imports, and only what the origin
+    # actually loses is diverted: the others' gains are scaled to it (SC-16)
+    lost = pl.max_horizontal(pl.col("diversion_usd"), -pl.col("value") - pl.col("creation_usd"))
+    df = df.with_columns(pl.when(pl.col("diversion_usd") < 0).then(lost).otherwise(pl.col("diversion_usd"))
+                         .alias("diversion_usd"))
+    neg = pl.col("diversion_usd").clip(upper_bound=0.0).sum().over("hts")
+    pos = pl.col("diversion_usd").clip(lower_bound=0.0).sum().over("hts")
+    df = df.with_columns(pl.when((pl.col("diversion_usd") > 0) & (pos > -neg))
+                         .then(pl.col("diversion_usd") * (-neg / pos)).otherwise(pl.col("diversion_usd"))
+                         .alias("diversion_usd"))
+    df = df.with_columns((pl.col("creation_usd") + pl.col("diversion_usd")).alias("imports_change_usd"))
     return df.with_columns(
         (pl.col("t1") * (pl.col("value") + pl.col("imports_change_usd")) - pl.col("t0") * pl.col("value"))
         .alias("revenue_change_usd"),
