@@ -50,6 +50,7 @@ demo: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
+	$(BIN)/python benchmarks/bench_scenarios.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
