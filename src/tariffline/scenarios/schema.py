@@ -127,7 +127,10 @@ def resolve_path(id_or_file: str | Path) -> Path:
 def load_scenario(id_or_file: str | Path) -> LoadedScenario:
     """Read and validate a scenario; a mistake is a PolicyError naming file and line."""
     path = resolve_path(id_or_file)
-    data, node = read_yaml(path)
+    try:
+        data, node = read_yaml(path)
+    except PolicyError as exc:  # one line, whatever the YAML reader said
+        raise PolicyError(" ".join(str(exc).split())) from None
     if not isinstance(data, dict):
         raise PolicyError(f"{path}:1: a scenario file is a mapping with id, title, changes")
     try:
