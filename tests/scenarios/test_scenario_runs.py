@@ -106,3 +106,14 @@ def test_cli_list_show_and_broken_file(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["scenario", "run", str(bad), "--date", DAY])
     assert exc.value.code == 1
+
+
+def test_duty_with_scenario_follows_the_law():
+    res = runner.invoke(app, ["duty", "8703.23.01", "--origin", "JP", "--date", DAY, "--value", "30000",
+                              "--scenario", "japan-autos-25", "--json"])
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.output)
+    # EO 14345: 15% all in; Proc. 10908: 2.5% MFN + 25% = 27.5%
+    assert r["baseline"]["total_rate"] == pytest.approx(0.15)
+    assert r["scenario_result"]["total_rate"] == pytest.approx(0.275)
+    assert r["change_usd"] == pytest.approx(30000 * 0.125)
