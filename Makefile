@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
 	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS))
 	$(BIN)/python benchmarks/bench_http.py
+	$(BIN)/python benchmarks/bench_scenarios.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -29,6 +29,7 @@ from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
 from tariffline.etr import api as etr  # noqa: F401  (namespace)
 from tariffline.japan import api as japan  # noqa: F401  (namespace)
+from tariffline.scenarios import api as scenario  # noqa: F401  (namespace)
 from tariffline.law import law_currency
 
 __all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments"]

@@ -32,6 +32,7 @@ _AREAS = (
     "tariffline.cli.audit_cmd",
     "tariffline.cli.serve_cmd",
     "tariffline.cli.brief_cmd",
+    "tariffline.cli.scenario_cmd",
 )
 for _mod in _AREAS:
     try:

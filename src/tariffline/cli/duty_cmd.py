@@ -49,8 +49,17 @@ def register(app: typer.Typer) -> None:
         fees: bool = typer.Option(False, "--fees", help="Add the MPF and HMF (19 CFR 24.23, 24.24)."),
         mode: Optional[str] = typer.Option(None, "--mode", help=_MODE_HELP),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+        scenario: Optional[str] = typer.Option(None, "--scenario", help="Also rate under a scenario (id or file)."),
     ) -> None:
         """Every duty layer on one entry: authority, Chapter 99 heading, rate, amount, citation."""
+        if scenario is not None:
+            from tariffline.cli.scenario_cmd import print_duty
+            from tariffline.scenarios.api import duty as scenario_duty
+
+            res = scenario_duty(hts, origin=origin, date=date, scenario=scenario,
+                                value=value if value is not None else 1000.0, metal_value=metal_value)
+            print_json(res) if json_out else print_duty(res)
+            return
         res = api.duty(hts, origin=origin, date=date, value=value if value is not None else 1000.0,
                        quantity=quantity, quantity_unit=unit, unit_value=unit_value,
                        metal_value=metal_value, program=program, claim_preferences=not no_preference,

@@ -110,6 +110,7 @@ def register(app: typer.Typer) -> None:
                                         help="Metal share of value outside ch. 72/73/74/76 for duties on "
                                              "metal content (0-1), or 'full' for the upper bound."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+        scenario: Optional[str] = typer.Option(None, "--scenario", help="ETR under a scenario (id or file) vs the baseline."),
     ) -> None:
         """Statutory (pre-substitution) effective tariff rate: engine duties on a fixed import basket."""
         share = _metal_share(metal_share)
@@ -118,6 +119,17 @@ def register(app: typer.Typer) -> None:
         series = start is not None or end is not None
         if series and date is not None:
             raise InputError("give either --date or --start/--end, not both")
+        if scenario is not None:
+            from tariffline.cli.scenario_cmd import print_etr
+            from tariffline.scenarios.api import run as scenario_run
+
+            if date is None or origin is None or compare or series or chart is not None:
+                raise InputError("--scenario needs --origin and --date (and no --compare/--start/--end/--chart)")
+            res = scenario_run(scenario, origin=origin, date=date, basket_year=basket_year, metal_share=share)
+            out = {k: res[k] for k in ("scenario", "origin", "date", "basket_year", "assumptions", "provenance")}
+            out["static"] = {k: v for k, v in res["static"].items() if k != "top_lines"}
+            print_json(out) if json_out else print_etr(out)
+            return
         if compare:
             if date is None or series or chart is not None:
                 raise InputError("--compare needs --date (and no --start/--end/--chart)")

@@ -51,6 +51,7 @@ _REGISTERING_MODULES = (
     "tariffline.policy.note_datasets",
     "tariffline.trade.datasets",
     "tariffline.audit.sources",
+    "tariffline.scenarios.datasets",
 )
 
 
