@@ -7,7 +7,6 @@ Japan Customs schedule edition they read as their currency (``law_current_throug
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -21,8 +20,6 @@ from tariffline.cli.output import console, pct, print_json
 from tariffline.errors import InputError
 from tariffline.japan import api
 from tariffline.japan.duty import parse_unit_values
-from tariffline.japan.rate_english import english
-from tariffline.japan.schedule import load_edition, registered_editions
 
 _UNIT = typer.Option(None, "--unit-value", help="Reference unit value, UNIT=YEN (repeatable), e.g. kg=1500.")
 _QUOTA = typer.Option("in", "--quota", help="'in': in-quota rates where the origin may use a quota; 'out': never.")
@@ -38,25 +35,6 @@ def _origin(origin: str | None, alias: str | None) -> str:
     if not (origin or alias):
         raise InputError("--origin is required (ISO-2/ISO-3, name, Census code, or EU)")
     return origin or alias  # type: ignore[return-value]
-
-
-def _with_english(rate: dict | None) -> dict | None:
-    if rate is not None and "text" in rate:
-        rate["text_en"] = english(rate["text"])
-    return rate
-
-
-def _currency(rows: list[dict]) -> dict:
-    """The answer's currency: the newest Japan Customs schedule edition it read (or, for rates
-    from staging schedules only, the newest edition on hand)."""
-    days = sorted({dt.datetime.strptime(r["edition"], "%Y_%m_%d").date() for r in rows
-                   if r.get("edition")})
-    if days:
-        day, how = days[-1], "date of the Japan Customs schedule edition read"
-    else:
-        day = load_edition(registered_editions()[-1]).edition_date
-        how = "date of the newest Japan Customs schedule edition on hand (rates from staging schedules)"
-    return {"law_current_through": day, "law_currency_basis": how}
 
 
 def _rate_text(rate: dict | None) -> str:
@@ -106,12 +84,7 @@ def register(app: typer.Typer) -> None:
         """The rate each line pays from one origin on one day, and the program that gives it."""
         res = api.rate(hs, _origin(origin, origin_alias), date, unit_values=parse_unit_values(unit_value),
                        quota=quota, edition_file=edition_file, edition_date=edition_date)
-        currency = _currency(res)
-        for r in res:
-            _with_english(r["best"])
-            for c in r.get("candidates") or []:
-                _with_english(c)
-            r.update(currency)
+        currency = api.currency(res)
         if json_out:
             print_json(res)
             return
@@ -143,11 +116,7 @@ def register(app: typer.Typer) -> None:
         wanted = [o.strip() for o in origins.split(",") if o.strip()] if origins else None
         res = api.compare(hs, date, origins=wanted, unit_values=parse_unit_values(unit_value), quota=quota,
                           edition_file=edition_file, edition_date=edition_date)
-        currency = _currency(res)
-        for line in res:
-            for r in line["origins"].values():
-                _with_english(r)
-            line.update(currency)
+        currency = api.currency(res)
         if json_out:
             print_json(res)
             return

@@ -11,14 +11,12 @@ atomically.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from tariffline.commitments.models import Commitment, Event
-from tariffline.errors import DataError, InputError
+from tariffline.chartfile import chart_format, pyplot, save
+from tariffline.errors import InputError
 
-FORMATS = {".png": "png", ".svg": "svg"}
 
 
 def _steps(events: list[Event], start: dt.date, end: dt.date) -> tuple[list[dt.date], list[float]]:
@@ -32,18 +30,13 @@ def _steps(events: list[Event], start: dt.date, end: dt.date) -> tuple[list[dt.d
 
 def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Path:
     """Draw ``c``'s pledge vs its counted ``events`` (dated up to ``as_of``) into ``out``."""
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(f"chart file {out} must end in .png or .svg")
+    fmt = chart_format(out, parent_must_exist=False)
     if c.target is None or c.per_year:
         raise InputError(f"commitment {c.id} has no cumulative target to chart")
     if as_of < c.announced:
         raise InputError(f"as-of date {as_of} is before commitment {c.id} was announced ({c.announced})")
-    import matplotlib  # imported here: matplotlib is slow to import and only charts need it
-
-    matplotlib.use("Agg")
+    plt = pyplot()
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
 
     counted = [e for e in events if e.counts and e.stage == "announced" and e.date <= as_of]
     firm = [e for e in counted if e.confidence != "uncertain"]
@@ -79,15 +72,4 @@ def render(c: Commitment, events: list[Event], as_of: dt.date, out: Path) -> Pat
     fig.text(0.01, 0.01, f"Sources: {c.sources[0]}; events: tariffline commitments data",
              fontsize=6, color="grey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=120)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise DataError(f"cannot write chart {out}: {exc}") from None
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return out
+    return save(fig, out, fmt, dpi=120)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from tariffline.errors import InputError
+from tariffline.chartfile import chart_format, pyplot, save
 from tariffline.etr.series import EtrSeries
 
-FORMATS = {".png": "png", ".svg": "svg"}
 _ADDITIONAL = ("Section 232", "IEEPA", "Section 122", "Section 301", "Section 201")
 # Fixed colours so the same authority looks the same in every chart.
 _COLOURS = {
@@ -22,15 +19,8 @@ _COLOURS = {
 def render(series: EtrSeries, out: str | Path, *, title: str | None = None) -> Path:
     """Draw ``series`` to ``out`` (format from the suffix: .png or .svg); return the path."""
     out = Path(out)
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(f"chart file {out} must end in .png or .svg")
-    if not out.parent.is_dir():
-        raise InputError(f"chart directory {out.parent} does not exist")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fmt = chart_format(out)
+    plt = pyplot()
 
     daily = series.daily
     dates = daily["date"].to_list()
@@ -57,12 +47,4 @@ def render(series: EtrSeries, out: str | Path, *, title: str | None = None) -> P
             transform=ax.transAxes, fontsize=7, color="#555555")
     ax.legend(loc="upper left", fontsize=8, ncols=2)
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".part")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=fmt)
-        os.replace(tmp, out)
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return out
+    return save(fig, out, fmt)

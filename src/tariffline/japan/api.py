@@ -21,7 +21,27 @@ from tariffline.japan.duty import valuation
 from tariffline.japan.exports import read_exports_file
 from tariffline.japan.lookup import EditionSet, rates
 from tariffline.japan.parity import parity as _parity
+from tariffline.japan.rate_english import english
 from tariffline.japan.schedule import load_edition, read_edition_path, registered_editions
+
+
+def _with_english(rate: dict | None) -> None:
+    """Add ``text_en``, an English rendering of a Japanese rate text."""
+    if rate is not None and rate.get("text") is not None:
+        rate["text_en"] = english(rate["text"])
+
+
+def currency(rows: list[dict]) -> dict:
+    """An answer's currency: the newest Japan Customs schedule edition it read (or, for rates
+    from staging schedules only, the newest edition on hand)."""
+    days = sorted({dt.datetime.strptime(r["edition"], "%Y_%m_%d").date() for r in rows
+                   if r.get("edition")})
+    if days:
+        return {"law_current_through": days[-1],
+                "law_currency_basis": "date of the Japan Customs schedule edition read"}
+    return {"law_current_through": load_edition(registered_editions()[-1]).edition_date,
+            "law_currency_basis": "date of the newest Japan Customs schedule edition on hand "
+                                  "(rates from staging schedules)"}
 
 
 def editions(edition_file: str | Path | None = None, edition_date: str | dt.date | None = None) -> EditionSet:
@@ -41,8 +61,13 @@ def rate(hs: str, origin: str, date: str | dt.date, *, unit_values: dict[str, fl
     day = parse_date(date)
     val = valuation(unit_values, quota)
     out = [r.as_dict() for r in rates(hs, origin, day, val, editions(edition_file, edition_date))]
+    law = currency(out)
     for r in out:
         r["valuation"] = val.describe()
+        _with_english(r["best"])
+        for c in r.get("candidates") or []:
+            _with_english(c)
+        r.update(law)
     return out
 
 
@@ -68,6 +93,11 @@ def compare(hs: str, date: str | dt.date, *, origins: list[str] | None = None,
                 "flags", "programs_without_preference", "programs_unknown_on_date")} | {
                 "text": r["best"]["text"] if r["best"] else None}
         lines.append(entry)
+    law = currency(lines)
+    for line in lines:
+        for r in line["origins"].values():
+            _with_english(r)
+        line.update(law)
     return lines
 
 

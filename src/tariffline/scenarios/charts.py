@@ -4,26 +4,16 @@ atomically (.png or .svg)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from tariffline.errors import InputError
+from tariffline.chartfile import chart_format, pyplot, save
 
-FORMATS = {".png": "png", ".svg": "svg"}
 
 
 def render(result: dict, out: str | Path) -> Path:
     out = Path(out)
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise InputError(f"chart file {out} must end in .png or .svg")
-    if not out.parent.is_dir():
-        raise InputError(f"chart directory {out.parent} does not exist")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fmt = chart_format(out)
+    plt = pyplot()
 
     st = result["static"]
     panels = 3 if result.get("series") else 2
@@ -62,13 +52,4 @@ def render(result: dict, out: str | Path) -> Path:
     sc = result["scenario"]
     fig.suptitle(f"Scenario {sc['id']} ({sc['hash']}), {result['basket_year']} basket")
     fig.tight_layout()
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".part")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format=fmt)
-        os.replace(tmp, out)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return out
+    return save(fig, out, fmt)

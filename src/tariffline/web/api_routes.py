@@ -19,7 +19,6 @@ from fastapi.responses import Response
 
 from tariffline import api
 from tariffline.cli.etr_cmd import _BY, _metal_share
-from tariffline.cli.japan_cmd import _currency, _with_english
 from tariffline.cli.law_footer import law_fields
 from tariffline.dates import parse_date
 from tariffline.engine.ledger import read_ledger
@@ -129,14 +128,7 @@ def hts_show(code: str) -> CliJSONResponse:
 @router.get("/japan/rate")
 def japan_rate(hs: Text, date: Day, origin: OptText = None, quota: Literal["in", "out"] = "in") -> CliJSONResponse:
     """The rate Japan charges on each line from one origin (``tariffline japan rate --json``)."""
-    res = api.japan.rate(hs, origin, date, unit_values={}, quota=quota)
-    currency = _currency(res)
-    for r in res:
-        _with_english(r["best"])
-        for c in r.get("candidates") or []:
-            _with_english(c)
-        r.update(currency)
-    return CliJSONResponse(res)
+    return CliJSONResponse(api.japan.rate(hs, origin, date, unit_values={}, quota=quota))
 
 
 @router.get("/japan/compare")
@@ -144,13 +136,7 @@ def japan_compare(hs: Text, date: Day, origins: OptText = None,
                   quota: Literal["in", "out"] = "in") -> CliJSONResponse:
     """All origins side by side for each line (``tariffline japan compare --json``)."""
     wanted = [o.strip() for o in origins.split(",") if o.strip()] if origins else None
-    res = api.japan.compare(hs, date, origins=wanted, unit_values={}, quota=quota)
-    currency = _currency(res)
-    for line in res:
-        for r in line["origins"].values():
-            _with_english(r)
-        line.update(currency)
-    return CliJSONResponse(res)
+    return CliJSONResponse(api.japan.compare(hs, date, origins=wanted, unit_values={}, quota=quota))
 
 
 @router.get("/japan/parity")
