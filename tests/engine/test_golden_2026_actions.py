@@ -19,7 +19,6 @@ from tariffline import api
 from tariffline.commitments import api as cm_api
 from tariffline.data import store
 from tariffline.policy import note_lists
-from tariffline.policy.loader import load_policy
 
 VALUE = 1000.0
 
@@ -31,10 +30,6 @@ def _duty(hts, origin, day, **kw):
 def _headings(res):
     return {la["heading"]: la["rate"] for la in res["layers"] if la["authority"] != "MFN"
             and not la["measure_id"].startswith("column1")}
-
-
-def _note52_encoded() -> bool:
-    return any(m.heading == "9903.05.49" for m in load_policy().measures)
 
 
 # (hts, origin, entry day, expected total rate, Chapter 99 heading expected or None, source)
@@ -100,10 +95,8 @@ def test_section_122_layer_ends_at_the_close_of_23_july():
 
 
 def test_section_122_japan_24_july_with_note_52():
-    # Depends on note 52 stacking (NOTE52): from 24 Jul, Japan's 9903.05.49 makes column 1 +
+    # Note 52 stacking: from 24 Jul, Japan's 9903.05.49 makes column 1 +
     # 301 = 12.5% (note 52(k)); 9503.00.00 is free and not in the 52(b) list.
-    if not _note52_encoded():
-        pytest.skip("note 52 not encoded on this branch (h-note52)")
     assert _duty("9503.00.0090", "JP", "2026-07-24")["total_rate"] == pytest.approx(0.125)
 
 
@@ -118,11 +111,9 @@ def test_quartz_layer_15_august():
 
 
 def test_quartz_japan_total_with_note_52():
-    # Depends on note 52 stacking (NOTE52): 6810.99 is not in the 52(b) list, so Japan pays
+    # Note 52 stacking: 6810.99 is not in the 52(b) list, so Japan pays
     # 12.5% (9903.05.49, column 1 free) from 24 Jul, and note 41(b) makes the safeguard
     # cumulative: 12.5% + 25% = 37.5% on 15 Aug.
-    if not _note52_encoded():
-        pytest.skip("note 52 not encoded on this branch (h-note52)")
     assert _duty("6810.99.0020", "JP", "2026-08-14")["total_rate"] == pytest.approx(0.125)
     assert _duty("6810.99.0020", "JP", "2026-08-15")["total_rate"] == pytest.approx(0.375)
 

@@ -141,11 +141,7 @@ def test_cors_is_off(client):
     assert "access-control-allow-origin" not in r.headers
 
 
-def test_scenarios_when_present(client):
-    from tariffline.web.health import scenarios_available
-
-    if not scenarios_available():
-        pytest.skip("scenarios (issue 11) not in this tree")
+def test_scenarios(client):
     r = client.get("/api/scenarios")
     assert r.status_code == 200 and isinstance(r.json(), list) and r.json()
     assert r.json() == cli_json("scenario", "list")

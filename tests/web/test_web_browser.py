@@ -25,7 +25,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ARTIFACTS = Path(__file__).resolve().parents[2] / "out" / "test-artifacts"
 
 if CHROMIUM is None and not os.environ.get("CI"):
-    pytest.skip("chromium is not installed (apt-get install chromium; CI installs it in .ci/run)",
+    pytest.skip("chromium is not installed (apt-get install chromium; `make test` installs it as root)",
                 allow_module_level=True)
 
 
