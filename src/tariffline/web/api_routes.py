@@ -28,7 +28,7 @@ from tariffline.hts import search as search_mod
 from tariffline.hts import show as show_mod
 from tariffline.web import limits
 from tariffline.web.encoding import CliJSONResponse
-from tariffline.web.health import health, scenarios_available
+from tariffline.web.health import health
 
 router = APIRouter(prefix="/api", default_response_class=CliJSONResponse)
 
@@ -216,15 +216,15 @@ def shipped_scenario(sid: str) -> str:
     return sid
 
 
-if scenarios_available():  # issue 11, built in parallel
-    @router.get("/scenarios")
-    def scenarios_list() -> CliJSONResponse:
-        """The shipped scenarios (``tariffline scenario list --json``)."""
-        return CliJSONResponse(api.scenario.list_scenarios())
+@router.get("/scenarios")
+def scenarios_list() -> CliJSONResponse:
+    """The shipped scenarios (``tariffline scenario list --json``)."""
+    return CliJSONResponse(api.scenario.list_scenarios())
 
-    @router.post("/scenarios/{scenario_id}/run")
-    def scenarios_run(scenario_id: str, date: Day, origin: Text = "JP", end: OptDay = None,
-                      pe: bool = False) -> CliJSONResponse:
-        """Static (and PE) effects of a shipped scenario (``tariffline scenario run --json``)."""
-        return CliJSONResponse(api.scenario.run(shipped_scenario(scenario_id), origin=origin,
-                                                date=date, end=end, pe=pe))
+
+@router.post("/scenarios/{scenario_id}/run")
+def scenarios_run(scenario_id: str, date: Day, origin: Text = "JP", end: OptDay = None,
+                  pe: bool = False) -> CliJSONResponse:
+    """Static (and PE) effects of a shipped scenario (``tariffline scenario run --json``)."""
+    return CliJSONResponse(api.scenario.run(shipped_scenario(scenario_id), origin=origin,
+                                            date=date, end=end, pe=pe))

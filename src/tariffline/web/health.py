@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from tariffline import api
 from tariffline.hts.editions import editions
 from tariffline.law import law_currency
 from tariffline.policy.loader import load_policy
@@ -29,8 +28,3 @@ def warm() -> None:
     """Load the policy, HTS editions and law currency before the first request."""
     health()
 
-
-def scenarios_available() -> bool:
-    """Whether the scenarios namespace (issue 11) is in this tree with the verbs the web uses."""
-    ns = getattr(api, "scenario", None)
-    return ns is not None and all(hasattr(ns, f) for f in ("list_scenarios", "run"))

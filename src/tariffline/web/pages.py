@@ -22,21 +22,20 @@ from tariffline.dates import parse_date
 from tariffline.errors import TariffLineError
 from tariffline.web import figures
 from tariffline.web.api_routes import shipped_scenario
-from tariffline.web.health import health, scenarios_available
+from tariffline.web.health import health
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters["pct"] = pct
 templates.env.filters["money"] = lambda x: "—" if x is None else f"${x:,.2f}"
 templates.env.filters["svg"] = Markup  # charts are produced by web.charts, never from user input
-SCENARIOS = scenarios_available()
 
 Opt = Annotated[str | None, Query(max_length=200)]
 
 
 def _page(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
     law = health()["law_current_through"]
-    return templates.TemplateResponse(request, name, {"law_current_through": law, "scenarios": SCENARIOS,
+    return templates.TemplateResponse(request, name, {"law_current_through": law,
                                                       **ctx}, status_code=status)
 
 
@@ -112,11 +111,10 @@ def changes(request: Request, start: Opt = None, end: Opt = None) -> HTMLRespons
     return _page(request, "changes.html", start=first, end=last, rows=figures.changes(first, last))
 
 
-if SCENARIOS:  # issue 11, built in parallel
-    @router.get("/scenarios")
-    def scenarios(request: Request, id: Opt = None, date: Opt = None) -> HTMLResponse:
-        """Pick a shipped scenario and see its deltas against the baseline."""
-        day = parse_date(date, "date") if date else _today()
-        rows = api.scenario.list_scenarios()
-        run = api.scenario.run(shipped_scenario(id), date=day) if id else None
-        return _page(request, "scenarios.html", rows=rows, run=run, chosen=id)
+@router.get("/scenarios")
+def scenarios(request: Request, id: Opt = None, date: Opt = None) -> HTMLResponse:
+    """Pick a shipped scenario and see its deltas against the baseline."""
+    day = parse_date(date, "date") if date else _today()
+    rows = api.scenario.list_scenarios()
+    run = api.scenario.run(shipped_scenario(id), date=day) if id else None
+    return _page(request, "scenarios.html", rows=rows, run=run, chosen=id)
