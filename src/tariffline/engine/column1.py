@@ -46,52 +46,81 @@ def _calendar(infos: tuple[EditionInfo, ...]) -> pl.DataFrame:
 def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = None,
                    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(edition calendar, lines, special-program rates) of the named editions (default: all on
-    hand), restricted to the lines whose first 8 digits are in ``prefixes`` when given.
+    hand), restricted to the lines whose first 8 digits are in ``prefixes`` when there are few.
 
-    Only the named editions are read, from the verified parsed cache (parsed once, on first use).
+    Each edition is read once per process from the verified parsed cache (parsed once, on first
+    use) with its unit keys; a call only concatenates the editions it names.
     """
     infos = {e.name: e for e in editions()}
     wanted = [n for n in dict.fromkeys(names) if n in infos] if names is not None else list(infos)
-    key = frozenset(prefixes) if prefixes is not None else None
     if not wanted:  # nothing to read: empty tables with the columns of the latest edition
-        wanted, key = [list(infos)[-1]], frozenset()
+        wanted, prefixes = [list(infos)[-1]], []
     dirs = parsed_dirs([infos[n] for n in wanted])
-    parts = [_edition_subset(n, dirs[n], parsed_stamp(dirs[n]), key) for n in wanted]
+    index = _edition_index()
+    parts = [_edition_full(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in wanted]
     lines = pl.concat([p[0] for p in parts], how="vertical_relaxed")
     special = pl.concat([p[1] for p in parts], how="vertical_relaxed")
-    lines_all = with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit",
-                                       "col2_specific_unit", "col2_specific2_unit"])
-    special_all = with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"])
-    return calendar(), lines_all, special_all
+    if prefixes is not None and len(prefixes) <= _FILTER_BELOW:
+        keep = pl.col("hts").str.slice(0, 8).is_in(list(prefixes))
+        lines, special = lines.filter(keep), special.filter(keep)
+    return calendar(), lines, special
 
 
+_FILTER_BELOW = 256  # fewer subheadings than this: filter the tables (a join would do it anyway)
 _LINE_SELECT = (["hts", "hts_dotted", "level", "description",
                  pl.col("eff_general_text").alias("general_text"),
                  pl.col("eff_column2_text").alias("column2_text")]
                 + [f"{side}_{c}" for side in ("gen", "col2") for c in _RATE_COLS])
-@functools.lru_cache(maxsize=256)
-def _edition_subset(name: str, directory, _stamp: tuple, prefixes: frozenset | None,
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+
+
+@functools.lru_cache(maxsize=128)
+def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(lines, special) of one edition with unit keys and line keys ``_k`` (see :func:`_key`), as
+    the engine joins them; ``index`` is the edition's place in the calendar."""
     lines, special = scan_parsed(directory, "lines"), scan_parsed(directory, "special")
     if lines is None or special is None:
         raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
                         "to rebuild it")
-    if prefixes is not None:
-        keep = list(prefixes)
-        lines = lines.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
-        special = special.filter(pl.col("hts").str.slice(0, 8).is_in(keep))
     try:
-        return (lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT).collect(),
-                special.select(pl.lit(name).alias("edition"), "hts", "program",
-                               *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect())
+        lines = lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT).collect()
+        special = special.select(pl.lit(name).alias("edition"), "hts", "program",
+                                 *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect()
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
+    key = _key(pl.lit(index, dtype=pl.UInt64), pl.col("hts")).alias("_k")
+    return (with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit",
+                                   "col2_specific2_unit"]).with_columns(key),
+            with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"]).with_columns(key))
+
+
+@functools.lru_cache(maxsize=4)
+def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
+    """day -> edition used, filled as days are asked (one memo per set of editions on hand)."""
+    return {}
+
+
+def _first_children(names: list[str]) -> pl.DataFrame:
+    """``_ke`` (key of an 8-digit code) -> ``_child``: its first 10-digit line, in each edition."""
+    infos = {e.name: e for e in editions()}
+    dirs = parsed_dirs([infos[n] for n in names])
+    index = _edition_index()
+    return pl.concat([_children(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in names])
+
+
+@functools.lru_cache(maxsize=128)
+def _children(name: str, directory, stamp: tuple, index: int) -> pl.DataFrame:
+    lines = _edition_full(name, directory, stamp, index)[0]
+    return (lines.filter(pl.col("hts").str.len_chars() == 10)
+            .group_by(pl.col("hts").str.slice(0, 8).alias("_k8"))
+            .agg(pl.col("hts").min().alias("_child"))
+            .select(_key(pl.lit(index, dtype=pl.UInt64), pl.col("_k8")).alias("_ke"), "_child"))
 
 
 def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
     """entry_date -> edition used and the note owed when it is not the edition in force."""
-    pool = editions()
-    chosen = [edition_for(d, pool) for d in days]
+    pool = tuple(editions())
+    memo = _days_memo(pool)
+    chosen = [memo.get(d) or memo.setdefault(d, edition_for(d, list(pool))) for d in days]
     return pl.DataFrame({"entry_date": days, "edition": [e.name for e in chosen],
                          "_note_edition": [e.note or None for e in chosen]},
                         schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
@@ -134,42 +163,62 @@ def _nearest_holding(df: pl.DataFrame, codes: list[str], cal: pl.DataFrame) -> p
             .select("row_id", pl.col("edition").alias("_alt")))
 
 
+def _key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """One integer per (edition, HTS code): joins on it are far cheaper than on two strings.
+    8- and 10-digit codes get different keys (``01012100`` is not ``0101210000``)."""
+    ten = (code.str.len_chars() == 10).cast(pl.UInt64)
+    return ((edition_index.cast(pl.UInt64) * 2 + ten) * 10_000_000_000
+            + code.cast(pl.UInt64, strict=False))
+
+
+def _edition_index() -> dict[str, int]:
+    return {n: i for i, n in enumerate(calendar()["edition"])}
+
+
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns.
 
-    Reads only the editions used on the rows' entry dates (their lines under the rows' subheadings);
-    a code missing from its edition is answered from the edition nearest in time that has it
-    (flagged), found through the index of codes of all editions.
+    Reads only the editions used on the rows' entry dates; the row's line is its code in that
+    edition, else (an 8-digit or unknown statistical suffix) its 8-digit line, else (an 8-digit
+    code printed only as 10-digit lines) its first 10-digit line; a code missing from its edition is
+    answered from the edition nearest in time that has it (flagged), found through the index of
+    codes of all editions.
     """
     cal = calendar()
+    index = _edition_index()
     days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
     df = (df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
-            .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8")))
+            .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8"),
+                          pl.col("edition").replace_strict(index, default=None, return_dtype=pl.UInt64)
+                          .alias("_ei")))
+    used = set(df.get_column("edition").unique().to_list())
+    in_force = [n for n in cal["edition"] if n in used]
     prefixes = df.get_column("_hts8").drop_nulls().unique().to_list()
-    in_force = [n for n in cal["edition"] if n in set(df.get_column("edition").unique().to_list())]
     _, lines_all, _ = edition_tables(in_force, prefixes)
-    keys = lines_all.select("edition", "hts")
-    exact = keys.with_columns(pl.lit(True).alias("_exact"))
-    eight = keys.filter(pl.col("hts").str.len_chars() == 8).with_columns(pl.lit(True).alias("_eight"))
-    # an 8-digit code printed only as a 10-digit line (e.g. 7408.11.60.00): its first child
-    child = (keys.filter(pl.col("hts").str.len_chars() == 10)
-             .with_columns(pl.col("hts").str.slice(0, 8).alias("_k8"))
-             .group_by("edition", "_k8").agg(pl.col("hts").min().alias("_child")))
-    df = (df.join(exact, left_on=["edition", "hts10"], right_on=["edition", "hts"], how="left", maintain_order="left")
-            .join(eight, left_on=["edition", "_hts8"], right_on=["edition", "hts"], how="left", maintain_order="left")
-            .join(child, left_on=["edition", "hts10"], right_on=["edition", "_k8"], how="left", maintain_order="left"))
+    keys = lines_all.get_column("_k")
+    df = df.with_columns(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
+                         _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
+    df = df.with_columns(pl.col("_ke").is_in(keys).fill_null(False).alias("_exact"),
+                         pl.col("_k8").is_in(keys).fill_null(False).alias("_eight"))
+    # the rest (few rows): an 8-digit code printed only as 10-digit lines takes its first child
+    # (e.g. 7408.11.60 -> 7408.11.60.00); else another edition holding the code
+    rest = df.filter(~pl.col("_exact") & ~pl.col("_eight") & pl.col("hts10").is_not_null()
+                     & pl.col("_ei").is_not_null())
+    fix = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_child": pl.Utf8, "_alt": pl.Utf8})
+    if rest.height:
+        child = rest.select("row_id", "_ke").join(_first_children(in_force), on="_ke", how="inner")
+        fix = rest.select("row_id").join(child, on="row_id", how="left")
+        codes = rest.join(child, on="row_id", how="anti").get_column("hts10").unique().to_list()
+        alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
+        if codes:
+            alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
+            names = [n for n in cal["edition"] if n in set(alt.get_column("_alt").to_list())]
+            if names:
+                _, more, _ = edition_tables(names, sorted({c[:8] for c in codes}))
+                lines_all = pl.concat([lines_all, more], how="vertical_relaxed")
+        fix = fix.join(alt, on="row_id", how="left").cast({"row_id": df.schema["row_id"]})
+    df = df.join(fix, on="row_id", how="left", maintain_order="left")
     found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
-    missing = df.filter(~found.fill_null(False) & pl.col("hts10").is_not_null())
-    alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
-    if missing.height:
-        codes = missing.get_column("hts10").unique().to_list()
-        alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
-        names = [n for n in cal["edition"] if n in set(alt.get_column("_alt").to_list())]
-        if names:
-            _, more, _ = edition_tables(names, sorted({c[:8] for c in codes}))
-            lines_all = pl.concat([lines_all, more], how="vertical_relaxed").unique(
-                subset=["edition", "hts"], keep="first", maintain_order=True)
-    df = df.join(alt, on="row_id", how="left", maintain_order="left")
     df = df.with_columns(
         pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
         pl.when(pl.col("_exact")).then(pl.col("hts10"))
@@ -180,23 +229,27 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     )
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     note_line = (
-        pl.when(~pl.col("_exact").fill_null(False) & pl.col("_eight").fill_null(False)
-                & (pl.col("hts10").str.len_chars() == 10)).then(
+        pl.when(~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)).then(
             pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
-        .when(~pl.col("_exact").fill_null(False) & ~pl.col("_eight").fill_null(False)
-              & pl.col("_child").is_null() & pl.col("_alt").is_not_null()).then(
+        .when(~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null()
+              & pl.col("_alt").is_not_null()).then(
             pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
-        .otherwise(None).alias("_note_line"),
-    )
-    df = df.with_columns(note_line).join(
-        lines_all, left_on=["line_edition", "line_hts"], right_on=["edition", "hts"], how="left", maintain_order="left")
+        .otherwise(None).alias("_note_line"))
+    line_key = _key(pl.col("line_edition").replace_strict(index, default=None, return_dtype=pl.UInt64),
+                    pl.col("line_hts"))
+    df = df.with_columns(note_line, line_key.alias("_lk"))
+    wanted = df.get_column("_lk").drop_nulls().unique()
+    # (an edition read again for codes missing elsewhere repeats lines: keep one of each)
+    df = df.join(lines_all.lazy().filter(pl.col("_k").is_in(wanted)).unique(subset=["_k"], keep="first")
+                 .drop("edition", "hts").collect(),
+                 left_on="_lk", right_on="_k", how="left", maintain_order="left")
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
     df = df.with_columns(
         pl.when(pl.col("error").is_null() & pl.col("line_hts").is_null()).then(missing)
         .otherwise(pl.col("error")).alias("error"))
-    return df.drop("_exact", "_eight", "_child", "_alt", "_hts8")
+    return df.drop("_exact", "_eight", "_child", "_alt", "_hts8", "_ei", "_ke", "_k8")
 
 
 def _duty(prefix: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -237,9 +290,11 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
     pairs = df.select("line_edition", "line_hts").drop_nulls()
-    _, _, special_all = edition_tables(
-        [n for n in calendar()["edition"] if n in set(pairs.get_column("line_edition").to_list())],
-        pairs.get_column("line_hts").str.slice(0, 8).unique().to_list())
+    used = set(pairs.get_column("line_edition").unique().to_list())
+    _, _, special_all = edition_tables([n for n in calendar()["edition"] if n in used],
+                                       pairs.get_column("line_hts").str.slice(0, 8).unique().to_list())
+    special = (special_all.lazy().filter(pl.col("_k").is_in(df.get_column("_lk").drop_nulls().unique()))
+               .drop("edition", "hts").collect())
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
@@ -253,14 +308,14 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         programs = _program_table(policy)
         cand = (df.filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
-                  .select("row_id", "origin_iso", "entry_date", "line_edition", "line_hts", "value",
+                  .select("row_id", "origin_iso", "entry_date", "_lk", "value",
                           "quantity", "quantity_unit", "unit_value", "_qunit_key", "program")
                   .rename({"program": "claimed"})
                   .join(programs, on="origin_iso", how="inner")
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))
                           & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program"))))
-                  .join(special_all, left_on=["line_edition", "line_hts", "program"],
-                        right_on=["edition", "hts", "program"], how="inner")
+                  .join(special, left_on=["_lk", "program"],
+                        right_on=["_k", "program"], how="inner")
                   .filter(pl.col("pref_parse_error").is_null() & pl.col("pref_adv").is_not_null()))
         p_amt, p_est, p_prob = _duty("pref")
         cand = (cand.with_columns(p_amt.alias("p_amount"), p_est.alias("p_est"), p_prob.alias("p_prob"))
