@@ -182,13 +182,18 @@ def stack_beaten(policy: Policy, bm: BoundMeasure, group: list[BoundMeasure]) ->
     return beaten.fill_null(False)
 
 
+def legal_entries(bm: BoundMeasure) -> list:
+    """The measure's own legal-status entries, else its instrument's for its authority, by date."""
+    own = bm.measure.legal_status
+    return sorted(own if own is not None else
+                  [s for s in bm.instrument.legal_status if s.authority in (None, bm.authority)],
+                  key=lambda s: s.from_)
+
+
 def legal_note(policy: Policy, bm: BoundMeasure) -> tuple[pl.Expr, pl.Expr]:
     """(status code, history text) per row: the measure's own status entries (or its
     instrument's entries for its authority) known at ``as_known_on``, else at the entry date."""
-    own = bm.measure.legal_status
-    entries = sorted(own if own is not None else
-                     [s for s in bm.instrument.legal_status if s.authority in (None, bm.authority)],
-                     key=lambda s: s.from_)
+    entries = legal_entries(bm)
     cutoff = pl.lit(policy.as_known_on) if policy.as_known_on else pl.col("entry_date")
     status = pl.lit("in_force")
     for s in entries:
@@ -271,6 +276,10 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
     # 10-digit line matches 10-digit list entries)
     df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"),
                          pl.lit(claim_preferences).alias("_claim_default"))
+    from tariffline.engine import signatures  # it builds on this module's expressions
+
+    if signatures.use_signatures(policy, measures):
+        return signatures.evaluate_by_signature(df, policy, measures)
     measures, masks = relevant_measures(df, policy, measures)
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),

@@ -1,0 +1,252 @@
+"""Chapter 99 measures evaluated once per reach signature, then applied to rows by a join.
+
+Which measures reach a row depends on its product (line) and on its context (origin, entry date,
+program named, date loaded), never on its amounts; which of them are charged, on what base, also
+depends on the row's metal value only through four classes (none given, zero, part, all of the
+value). So the engine:
+
+1. marks, per distinct product code, the measures whose scope holds it and, per distinct context,
+   those whose origin, dates, claims and in-transit rule let them reach it, each set packed into
+   64-bit words;
+2. ANDs the two per row (a few integer operations) into the row's reach signature;
+3. compiles each distinct (signature, metal class) once, in Python: stacking, exclusions, the
+   metal pool, giving the charged measures in order with their base as ``a·value + b·metal``;
+4. joins rows to their compiled layers and computes rates (the inclusive and capped ones from the
+   row's column 1) and amounts with vectorised arithmetic.
+
+The results are those of the measure-by-measure chain in :mod:`tariffline.engine.measures`
+(``TARIFFLINE_ENGINE_PATH=chain`` selects it; tests/engine/test_engine_signature_differential.py
+compares both). A stack group with a rate that depends on the row (inclusive, capped) cannot be
+resolved per signature: a policy with one goes through the chain.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import os
+
+import polars as pl
+
+from tariffline.engine.measures import (
+    claim_expr, legal_entries, origin_expr, relevant_measures,
+)
+from tariffline.policy.loader import BoundMeasure, Policy
+
+_CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
+# (value, metal) standing for each metal class when deciding whether a base is positive
+_METAL_CLASS_POINTS = {0: (1.0, 1.0), 1: (1.0, 0.0), 2: (1.0, 0.5), 3: (1.0, 1.0)}
+_RATE_CODE = {"additional": 0, "exempt": 1, "inclusive": 2, "capped": 3}
+
+
+def use_signatures(policy: Policy, measures: list[BoundMeasure]) -> bool:
+    """True unless told otherwise or a stack group holds a rate that depends on the row."""
+    if os.environ.get("TARIFFLINE_ENGINE_PATH", "signatures") == "chain":
+        return False
+    return not any(bm.measure.stack_group and bm.measure.rate.type in ("inclusive", "capped")
+                   for bm in measures)
+
+
+def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
+    """Boolean columns ``flags`` (in measure order; None: never set) as UInt64 words ``<prefix>0``..."""
+    words = []
+    for w in range(0, max(len(flags), 1), 64):
+        bits = [pl.when(pl.col(c).fill_null(False)).then(pl.lit(1 << (i - w), dtype=pl.UInt64))
+                .otherwise(pl.lit(0, dtype=pl.UInt64))
+                for i, c in enumerate(flags) if w <= i < w + 64 and c is not None]
+        expr = functools.reduce(operator.or_, bits) if bits else pl.lit(0, dtype=pl.UInt64)
+        words.append(expr.alias(f"{prefix}{w // 64}"))
+    return words
+
+
+def context_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
+    """Contexts the measure reaches by origin, dates, claimed program and in-transit rule."""
+    m = bm.measure
+    expr = origin_expr(policy, m.origins) & (pl.col("entry_date") >= m.start)
+    if m.claims:
+        expr &= claim_expr(policy, m.claims)
+    if m.exclude_origins:
+        expr &= ~origin_expr(policy, m.exclude_origins)
+    if bm.end is not None:
+        expr &= pl.col("entry_date") < bm.end
+    if m.in_transit is not None:
+        expr &= ~(pl.col("loaded_date").is_not_null()
+                  & (pl.col("loaded_date") < m.in_transit.loaded_before)
+                  & (pl.col("entry_date") < m.in_transit.entered_before))
+    return expr.fill_null(False)
+
+
+def _rate_constant(bm: BoundMeasure) -> float | None:
+    r = bm.measure.rate
+    return r.value if r.type == "additional" else 0.0 if r.type == "exempt" else None
+
+
+def _compile(sig: tuple[int, ...], metal_class: int, measures: list[BoundMeasure]) -> dict:
+    """The charged measures of one (signature, metal class), in order, with their bases."""
+    reach = [i for i in range(len(measures)) if sig[i // 64] >> (i % 64) & 1]
+    ids = {measures[i].id: i for i in reach}
+    value, metal = _METAL_CLASS_POINTS[metal_class]
+    charged: dict[str, tuple[float, float]] = {}
+    used = (0.0, 0.0)
+    layers = []
+    for i in reach:
+        bm = measures[i]
+        m = bm.measure
+        if m.stack_group:
+            own = _rate_constant(bm)
+            if any((theirs := _rate_constant(measures[j])) > own or (theirs == own and measures[j].id < m.id)
+                   for j in reach if j != i and measures[j].measure.stack_group == m.stack_group):
+                continue
+        covers = [1 if measures[ids[d]].measure.value_base == "metal_content" else 2
+                  for d in m.excluded_by if d in charged]
+        cover = max(covers, default=0)
+        if m.value_base == "full":
+            base = (0.0, 0.0) if cover == 2 else (1.0, -1.0) if cover == 1 else (1.0, 0.0)
+        else:
+            base = (0.0, 0.0) if cover >= 1 else (-used[0], 1.0 - used[1])
+        if base[0] * value + base[1] * metal <= 0:
+            continue
+        charged[m.id] = base
+        if m.value_base == "metal_content":
+            used = (used[0] + base[0], used[1] + base[1])
+        layers.append((i, base[0], base[1]))
+    kinds = [measures[i].measure for i, _, _ in layers]
+    return {"layers": layers,
+            "uses_ave": any(k.rate.type in ("inclusive", "capped") for k in kinds),
+            "metal_assumed": metal_class == 0 and any(k.value_base == "metal_content" for k in kinds)}
+
+
+def _measure_table(measures: list[BoundMeasure]) -> pl.DataFrame:
+    """One row per measure (its place in ``measures``): rate rule and what its layers print."""
+    rows = []
+    for i, bm in enumerate(measures):
+        m, r = bm.measure, bm.measure.rate
+        rows.append({
+            "_m": i, "_rcode": _RATE_CODE[r.type], "_rv": r.value, "_rt": r.target, "_rcap": r.cap,
+            "_ref_mfn": r.reference == "column1_general",
+            "authority": bm.authority, "measure_id": m.id, "_heading": m.heading,
+            "_heading_free": m.heading_when_no_duty or m.heading, "description": m.description,
+            "value_base": m.value_base, "citation": f"{bm.citation}; {m.source}",
+            "confidence": bm.confidence,
+        })
+    return pl.DataFrame(rows, schema={
+        "_m": pl.Int32, "_rcode": pl.Int8, "_rv": pl.Float64, "_rt": pl.Float64, "_rcap": pl.Float64,
+        "_ref_mfn": pl.Boolean, "authority": pl.Utf8, "measure_id": pl.Utf8, "_heading": pl.Utf8,
+        "_heading_free": pl.Utf8, "description": pl.Utf8, "value_base": pl.Utf8, "citation": pl.Utf8,
+        "confidence": pl.Utf8})
+
+
+def _legal_steps(policy: Policy, measures: list[BoundMeasure]) -> pl.DataFrame:
+    """(measure, from date) -> status and history known from that date, for measures with entries."""
+    rows = []
+    for i, bm in enumerate(measures):
+        history = []
+        for s in legal_entries(bm):
+            history.append(f"{s.status.replace('_', ' ')} {s.from_} ({s.citation})")
+            rows.append({"_m": i, "_from": s.from_, "legal_status": s.status,
+                         "legal_history": "; ".join(history)})
+    return pl.DataFrame(rows, schema={"_m": pl.Int32, "_from": pl.Date, "legal_status": pl.Utf8,
+                                      "legal_history": pl.Utf8})
+
+
+def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure]
+                          ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
+    """``measures.evaluate`` by reach signature (see the module docstring); same columns out."""
+    measures, masks = relevant_measures(df, policy, measures)
+    n = len(measures)
+    nwords = max((n + 63) // 64, 1)
+    prod = masks.select(
+        "_match_hts",
+        *_pack([f"_p_{bm.id}" for bm in measures], "_pw"),
+        *_pack([f"_pp_{bm.id}" if f"_pp_{bm.id}" in masks.columns else None for bm in measures], "_qw"))
+    ctx = df.select(_CONTEXT + ["_claim_default"]).unique()
+    ctx = ctx.with_columns([context_expr(policy, bm).alias(f"_c_{i}") for i, bm in enumerate(measures)])
+    ctx = ctx.select(*_CONTEXT, *_pack([f"_c_{i}" for i in range(n)], "_cw"))
+    metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
+                   .when(pl.col("metal_value") == 0).then(1)
+                   .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
+    ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
+    rows = (df.lazy()
+            .join(prod.lazy(), on="_match_hts", how="left", maintain_order="left")
+            .join(ctx.lazy(), on=_CONTEXT, how="left", nulls_equal=True, maintain_order="left")
+            .with_columns(
+                *[pl.when(ok).then(pl.col(f"_pw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
+                  .fill_null(zero).alias(f"_s{w}") for w in range(nwords)],
+                *[pl.when(ok).then(pl.col(f"_qw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
+                  .fill_null(zero).alias(f"_q{w}") for w in range(nwords)],
+                metal_class.alias("_mc"))
+            .drop([f"_{p}{w}" for p in ("pw", "qw", "cw") for w in range(nwords)])
+            .collect())
+    sig_cols = [f"_s{w}" for w in range(nwords)] + ["_mc"]
+    sigs = rows.select(sig_cols).unique()
+    compiled = [_compile(tuple(r[:-1]), r[-1], measures) for r in sigs.iter_rows()]
+    sigs = sigs.with_columns(
+        pl.Series("_sig", range(sigs.height), dtype=pl.Int32),
+        pl.Series("_uses_mfn_ave", [c["uses_ave"] for c in compiled], dtype=pl.Boolean),
+        pl.Series("_metal_assumed", [c["metal_assumed"] for c in compiled], dtype=pl.Boolean))
+    sig_layers = pl.DataFrame(
+        [(k, o, i, a, b) for k, c in enumerate(compiled) for o, (i, a, b) in enumerate(c["layers"])],
+        schema={"_sig": pl.Int32, "_ord": pl.Int32, "_m": pl.Int32, "_a": pl.Float64, "_b": pl.Float64},
+        orient="row")
+    partial = _partial_headings(rows, measures, nwords)
+    rows = (rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
+                .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
+
+    layers = _layers(rows, sig_layers, policy, measures)
+    extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
+    out = (rows.join(extra, on="row_id", how="left", maintain_order="left")
+               .with_columns(pl.col("_extra").fill_null(0.0),
+                             pl.col("_partial").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+               .drop(sig_cols + [f"_q{w}" for w in range(nwords)] + ["_sig", "_match_hts", "_claim_default"]))
+    return out, [layers.lazy()]
+
+
+def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
+    """Partial-scope words -> headings of the measures that reach only some lines of the code."""
+    qcols = [f"_q{w}" for w in range(nwords)]
+    distinct = rows.select(qcols).unique()
+    lists = []
+    for r in distinct.iter_rows():
+        lists.append([measures[i].measure.heading or measures[i].id for i in range(len(measures))
+                      if r[i // 64] >> (i % 64) & 1])
+    return distinct.with_columns(pl.Series("_partial", lists, dtype=pl.List(pl.Utf8)))
+
+
+def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy,
+            measures: list[BoundMeasure]) -> pl.DataFrame:
+    """One row per (row, charged measure) in stacking order, with rate, base and amount."""
+    metal = pl.coalesce(pl.col("metal_value"), pl.col("value"))
+    ref = pl.when(pl.col("_ref_mfn")).then(pl.col("mfn_amount")).otherwise(pl.col("c1_amount")) / pl.col("value")
+    rate = (pl.when(pl.col("_rcode") == 0).then(pl.col("_rv"))
+            .when(pl.col("_rcode") == 2).then(pl.max_horizontal(pl.lit(0.0), pl.col("_rt") - ref))
+            .when(pl.col("_rcode") == 3).then(
+                pl.min_horizontal(pl.col("_rv"), pl.max_horizontal(pl.lit(0.0), pl.col("_rcap") - ref)))
+            .otherwise(pl.lit(0.0)))
+    # the bases a signature can give (see _compile), computed as the chain computes them
+    base = (pl.when(pl.col("_b") == 0).then(pl.col("value"))
+            .when(pl.col("_a") == 1).then(pl.col("value") - metal)
+            .otherwise(metal))
+    cutoff = pl.lit(policy.as_known_on, dtype=pl.Date) if policy.as_known_on else pl.col("entry_date")
+    lay = (rows.lazy().filter(pl.col("_sig").is_not_null())
+           .select("row_id", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
+           .join(sig_layers.lazy(), on="_sig", how="inner", maintain_order="left_right")
+           .join(_measure_table(measures).lazy(), on="_m", how="left", maintain_order="left")
+           .with_columns(rate.alias("rate"), base.alias("base_value"), cutoff.alias("_cut"))
+           .with_columns((pl.col("rate") * pl.col("base_value")).alias("amount"),
+                         pl.when(pl.col("rate") <= 0).then(pl.col("_heading_free"))
+                         .otherwise(pl.col("_heading")).alias("heading"))
+           .collect())
+    steps = _legal_steps(policy, measures)
+    if steps.height:
+        lay = (lay.with_row_index("_i").sort("_cut")
+               .join_asof(steps.sort("_from"), left_on="_cut", right_on="_from", by="_m", strategy="backward",
+                          check_sortedness=False)
+               .sort("_i").drop("_i", "_from"))
+    else:
+        lay = lay.with_columns(pl.lit(None, dtype=pl.Utf8).alias("legal_status"),
+                               pl.lit(None, dtype=pl.Utf8).alias("legal_history"))
+    return lay.select(
+        "row_id", "authority", "measure_id", "heading", "description", "rate", "base_value",
+        "value_base", "amount", "citation",
+        pl.col("legal_status").fill_null("in_force"), pl.col("legal_history").fill_null(""),
+        "confidence")
