@@ -53,6 +53,31 @@ def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
     return mask, cite
 
 
+_NOTE_KEYS = ["_note_edition", "_note_line", "_qp", "_partial", "_metal_assumed"]
+
+
+def _notes(keys: pl.DataFrame) -> pl.DataFrame:
+    """``notes`` (sentences) and ``flags`` (stable codes, see DutyResult) for each distinct
+    combination of the reasons a total rests on a fallback or an estimate."""
+    notes = pl.concat_list(
+        pl.col("_note_edition"), pl.col("_note_line"),
+        pl.when(pl.col("_qp").is_not_null()).then(pl.lit("specific duty counted as 0: ") + pl.col("_qp")),
+        pl.when(pl.col("_partial").is_not_null())
+          .then(pl.lit("only some 10-digit statistical lines of this subheading are subject to ")
+                + pl.col("_partial") + pl.lit(": give the 10-digit code for the full duty")),
+        pl.when(pl.col("_metal_assumed"))
+          .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)")),
+    ).list.drop_nulls()
+    flags = pl.concat_list(
+        pl.when(pl.col("_note_edition").is_not_null()).then(pl.lit("edition_fallback")),
+        pl.when(pl.col("_note_line").is_not_null()).then(pl.lit("line_fallback")),
+        pl.when(pl.col("_qp").is_not_null()).then(pl.lit("quantity_missing")),
+        pl.when(pl.col("_partial").is_not_null()).then(pl.lit("partial_scope")),
+        pl.when(pl.col("_metal_assumed")).then(pl.lit("metal_assumed")),
+    ).list.drop_nulls()
+    return keys.with_columns(notes.alias("notes"), flags.alias("flags"))
+
+
 def compute_duties(
     rows: pl.DataFrame,
     *,
@@ -99,32 +124,11 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
          | (q_problem.is_not_null() if not quantity_is_error else pl.lit(False))).alias("estimated"),
     )
     ok = pl.col("error").is_null()
-    notes = pl.concat_list(
-        pl.col("_note_edition"), pl.col("_note_line"),
-        pl.when(q_problem.is_not_null() & pl.lit(not quantity_is_error))
-          .then(pl.lit("specific duty counted as 0: ") + q_problem).otherwise(None),
-        pl.when(pl.col("_partial").list.len() > 0)
-          .then(pl.lit("only some 10-digit statistical lines of this subheading are subject to ")
-                + pl.col("_partial").list.unique().list.sort().list.join(", ")
-                + pl.lit(": give the 10-digit code for the full duty"))
-          .otherwise(None),
-        pl.when(pl.col("_metal_assumed"))
-          .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)"))
-          .otherwise(None),
-    ).list.drop_nulls()
-    # stable machine-readable codes for the notes above (see DutyResult)
-    flags = pl.concat_list(
-        pl.when(pl.col("_note_edition").is_not_null()).then(pl.lit("edition_fallback")).otherwise(None),
-        pl.when(pl.col("_note_line").is_not_null()).then(pl.lit("line_fallback")).otherwise(None),
-        pl.when(q_problem.is_not_null() & pl.lit(not quantity_is_error))
-          .then(pl.lit("quantity_missing")).otherwise(None),
-        pl.when(pl.col("_partial").list.len() > 0).then(pl.lit("partial_scope")).otherwise(None),
-        pl.when(pl.col("_metal_assumed")).then(pl.lit("metal_assumed")).otherwise(None),
-    ).list.drop_nulls()
+    df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
+    df = df.join(_notes(df.select(_NOTE_KEYS).unique()), on=_NOTE_KEYS, how="left", nulls_equal=True,
+                 maintain_order="left")
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
-        notes.alias("notes"),
-        flags.alias("flags"),
     ).with_columns(
         (pl.col("total_duty") / pl.col("value")).alias("total_rate"),
     )

@@ -265,6 +265,8 @@ def relevant_measures(df: pl.DataFrame, policy: Policy, measures: list[BoundMeas
 def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
              ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
+    ``_partial`` names (sorted, comma-separated) the measures reaching only some statistical
+    lines of the row's 8-digit code (null when none).
     ``claim_preferences``: a row naming no program claims those its origin may (see claim_expr).
 
     The measures are chained in one lazy query (collected once); ``_b_<id>`` holds the value a
@@ -327,7 +329,9 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
                            .then(pl.col("_partial").list.concat(pl.lit([m.heading or m.id])))
                            .otherwise(pl.col("_partial")).alias("_partial"))
         lf = lf.with_columns(updates)
-    df = lf.collect()
+    df = lf.with_columns(pl.when(pl.col("_partial").list.len() > 0)
+                         .then(pl.col("_partial").list.unique().list.sort().list.join(", "))
+                         .otherwise(None).alias("_partial")).collect()
     layers = [_layer(df, policy, bm) for bm in measures]
     drop = [c for c in df.columns if c.startswith(("_p_", "_pp_", "_b_", "_r_"))] + [
         "_metal", "_metal_used", "_match_hts", "_claim_default"]

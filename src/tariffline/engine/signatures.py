@@ -195,21 +195,22 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     layers = _layers(rows, sig_layers, policy, measures)
     extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
     out = (rows.join(extra, on="row_id", how="left", maintain_order="left")
-               .with_columns(pl.col("_extra").fill_null(0.0),
-                             pl.col("_partial").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+               .with_columns(pl.col("_extra").fill_null(0.0))
                .drop(sig_cols + [f"_q{w}" for w in range(nwords)] + ["_sig", "_match_hts", "_claim_default"]))
     return out, [layers.lazy()]
 
 
 def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
-    """Partial-scope words -> headings of the measures that reach only some lines of the code."""
+    """Partial-scope words -> ``_partial``: headings of the measures reaching only some lines of
+    the code, sorted and comma-separated (null when none)."""
     qcols = [f"_q{w}" for w in range(nwords)]
     distinct = rows.select(qcols).unique()
-    lists = []
+    texts = []
     for r in distinct.iter_rows():
-        lists.append([measures[i].measure.heading or measures[i].id for i in range(len(measures))
-                      if r[i // 64] >> (i % 64) & 1])
-    return distinct.with_columns(pl.Series("_partial", lists, dtype=pl.List(pl.Utf8)))
+        names = {measures[i].measure.heading or measures[i].id for i in range(len(measures))
+                 if r[i // 64] >> (i % 64) & 1}
+        texts.append(", ".join(sorted(names)) or None)
+    return distinct.with_columns(pl.Series("_partial", texts, dtype=pl.Utf8))
 
 
 def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy,
