@@ -43,30 +43,22 @@ def _calendar(infos: tuple[EditionInfo, ...]) -> pl.DataFrame:
                "edition_label": pl.Utf8}).sort("effective_from", maintain_order=True)
 
 
-def edition_tables(names: list[str] | None = None, prefixes: list[str] | None = None,
-                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(edition calendar, lines, special-program rates) of the named editions (default: all on
-    hand), restricted to the lines whose first 8 digits are in ``prefixes`` when there are few.
+def edition_frames(names: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """(lines, special-program rates) of the named editions, keyed by ``_k`` (see :func:`_key`).
 
     Each edition is read once per process from the verified parsed cache (parsed once, on first
-    use) with its unit keys; a call only concatenates the editions it names.
+    use) with its unit keys; a call only chains the editions it names, lazily, so that a filter
+    on the keys reads what it keeps and copies nothing else.
     """
     infos = {e.name: e for e in editions()}
-    wanted = [n for n in dict.fromkeys(names) if n in infos] if names is not None else list(infos)
-    if not wanted:  # nothing to read: empty tables with the columns of the latest edition
-        wanted, prefixes = [list(infos)[-1]], []
+    wanted = [n for n in dict.fromkeys(names) if n in infos] or [list(infos)[-1]]
     dirs = parsed_dirs([infos[n] for n in wanted])
     index = _edition_index()
     parts = [_edition_full(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in wanted]
-    lines = pl.concat([p[0] for p in parts], how="vertical_relaxed")
-    special = pl.concat([p[1] for p in parts], how="vertical_relaxed")
-    if prefixes is not None and len(prefixes) <= _FILTER_BELOW:
-        keep = pl.col("hts").str.slice(0, 8).is_in(list(prefixes))
-        lines, special = lines.filter(keep), special.filter(keep)
-    return calendar(), lines, special
+    return (pl.concat([p[0].lazy() for p in parts], how="vertical_relaxed", rechunk=False),
+            pl.concat([p[1].lazy() for p in parts], how="vertical_relaxed", rechunk=False))
 
 
-_FILTER_BELOW = 256  # fewer subheadings than this: filter the tables (a join would do it anyway)
 _LINE_SELECT = (["hts", "hts_dotted", "level", "description",
                  pl.col("eff_general_text").alias("general_text"),
                  pl.col("eff_column2_text").alias("column2_text")]
@@ -82,8 +74,8 @@ def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.D
         raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
                         "to rebuild it")
     try:
-        lines = lines.select(pl.lit(name).alias("edition"), *_LINE_SELECT).collect()
-        special = special.select(pl.lit(name).alias("edition"), "hts", "program",
+        lines = lines.select(*_LINE_SELECT).collect()
+        special = special.select("hts", "program",
                                  *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect()
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
@@ -193,13 +185,12 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
                           .alias("_ei")))
     used = set(df.get_column("edition").unique().to_list())
     in_force = [n for n in cal["edition"] if n in used]
-    prefixes = df.get_column("_hts8").drop_nulls().unique().to_list()
-    _, lines_all, _ = edition_tables(in_force, prefixes)
-    keys = lines_all.get_column("_k")
+    lines_all = edition_frames(in_force)[0]
+    keys = lines_all.select("_k").collect().get_column("_k")
     df = df.with_columns(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
                          _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
-    df = df.with_columns(pl.col("_ke").is_in(keys).fill_null(False).alias("_exact"),
-                         pl.col("_k8").is_in(keys).fill_null(False).alias("_eight"))
+    df = df.with_columns(pl.col("_ke").is_in(keys.implode()).fill_null(False).alias("_exact"),
+                         pl.col("_k8").is_in(keys.implode()).fill_null(False).alias("_eight"))
     # the rest (few rows): an 8-digit code printed only as 10-digit lines takes its first child
     # (e.g. 7408.11.60 -> 7408.11.60.00); else another edition holding the code
     rest = df.filter(~pl.col("_exact") & ~pl.col("_eight") & pl.col("hts10").is_not_null()
@@ -212,10 +203,9 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
         if codes:
             alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
-            names = [n for n in cal["edition"] if n in set(alt.get_column("_alt").to_list())]
-            if names:
-                _, more, _ = edition_tables(names, sorted({c[:8] for c in codes}))
-                lines_all = pl.concat([lines_all, more], how="vertical_relaxed")
+            more = set(alt.get_column("_alt").to_list()) - set(in_force)
+            if more:
+                lines_all = edition_frames(in_force + [n for n in cal["edition"] if n in more])[0]
         fix = fix.join(alt, on="row_id", how="left").cast({"row_id": df.schema["row_id"]})
     df = df.join(fix, on="row_id", how="left", maintain_order="left")
     found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
@@ -239,9 +229,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
                     pl.col("line_hts"))
     df = df.with_columns(note_line, line_key.alias("_lk"))
     wanted = df.get_column("_lk").drop_nulls().unique()
-    # (an edition read again for codes missing elsewhere repeats lines: keep one of each)
-    df = df.join(lines_all.lazy().filter(pl.col("_k").is_in(wanted)).unique(subset=["_k"], keep="first")
-                 .drop("edition", "hts").collect(),
+    df = df.join(lines_all.filter(pl.col("_k").is_in(wanted.implode())).drop("hts").collect(),
                  left_on="_lk", right_on="_k", how="left", maintain_order="left")
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
@@ -289,12 +277,10 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
-    pairs = df.select("line_edition", "line_hts").drop_nulls()
-    used = set(pairs.get_column("line_edition").unique().to_list())
-    _, _, special_all = edition_tables([n for n in calendar()["edition"] if n in used],
-                                       pairs.get_column("line_hts").str.slice(0, 8).unique().to_list())
-    special = (special_all.lazy().filter(pl.col("_k").is_in(df.get_column("_lk").drop_nulls().unique()))
-               .drop("edition", "hts").collect())
+    used = set(df.get_column("line_edition").drop_nulls().unique().to_list())
+    special = (edition_frames([n for n in calendar()["edition"] if n in used])[1]
+               .filter(pl.col("_k").is_in(df.get_column("_lk").drop_nulls().unique().implode()))
+               .drop("hts").collect())
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
