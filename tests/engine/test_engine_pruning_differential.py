@@ -1,5 +1,5 @@
-"""Differential test: the engine with measure pruning (the default) against the full measure
-chain (``TARIFFLINE_ENGINE_PRUNE=0``) on 100,000 random rows — every origin, date 2018–2026,
+"""Differential test: the measure chain (``TARIFFLINE_ENGINE_PATH=chain``) with measure pruning
+(its default) against the full chain (``TARIFFLINE_ENGINE_PRUNE=0``) on 100,000 random rows — every origin, date 2018–2026,
 HTS line, value, quantity, metal value and program. Totals must agree to the cent and the layers
 must be the same (measure, rate, base, amount, citation, status), in the same order.
 
@@ -20,6 +20,12 @@ from tariffline.engine import compute_duties
 @pytest.fixture(scope="module")
 def rows() -> pl.DataFrame:
     return random_rows(N_ROWS, seed=10)
+
+
+@pytest.fixture(autouse=True)
+def _chain(monkeypatch):
+    """Pruning is the chain's (the signature path compiles every measure once per process)."""
+    monkeypatch.setenv("TARIFFLINE_ENGINE_PATH", "chain")
 
 
 def _full(rows: pl.DataFrame, monkeypatch) -> object:

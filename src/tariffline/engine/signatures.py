@@ -14,6 +14,10 @@ value). So the engine:
 4. joins rows to their compiled layers and computes rates (the inclusive and capped ones from the
    row's column 1) and amounts with vectorised arithmetic.
 
+Product words, context words and compiled signatures are kept per process for each policy view
+(:func:`compiled_view`): a ledger's later chunks, and later calls, compute only the codes, contexts and
+signatures not met before.
+
 The results are those of the measure-by-measure chain in :mod:`tariffline.engine.measures`
 (``TARIFFLINE_ENGINE_PATH=chain`` selects it; tests/engine/test_engine_signature_differential.py
 compares both). A stack group with a rate that depends on the row (inclusive, capped) cannot be
@@ -25,12 +29,12 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import threading
+from collections import OrderedDict
 
 import polars as pl
 
-from tariffline.engine.measures import (
-    claim_expr, legal_entries, origin_expr, relevant_measures,
-)
+from tariffline.engine.measures import claim_expr, legal_entries, origin_expr, product_masks
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
@@ -149,26 +153,94 @@ def _legal_steps(policy: Policy, measures: list[BoundMeasure]) -> pl.DataFrame:
                                       "legal_history": pl.Utf8})
 
 
+class _Compiled:
+    """One policy view compiled as far as rows have asked: the product words of the codes seen,
+    the context words of the contexts seen, and the signatures met (bits: places in ``measures``).
+    Shared by every call in the process; extended under a lock."""
+
+    MAX_KEYS = 2_000_000  # past this many codes or contexts, start again (memory bound)
+
+    def __init__(self, policy: Policy, measures: list[BoundMeasure]) -> None:
+        self.policy, self.measures = policy, measures
+        self.nwords = max((len(measures) + 63) // 64, 1)
+        self.lock = threading.Lock()
+        self.prod: pl.DataFrame | None = None
+        self.ctx: pl.DataFrame | None = None
+        self.sigs: dict[tuple, dict] = {}
+
+    def product_words(self, codes: pl.Series) -> pl.DataFrame:
+        """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
+        with self.lock:
+            codes = codes.drop_nulls().unique()
+            if self.prod is not None and self.prod.height < self.MAX_KEYS:
+                codes = codes.filter(~codes.is_in(self.prod.get_column("_match_hts").implode()))
+            else:
+                self.prod = None
+            if codes.len() or self.prod is None:
+                masks = product_masks(codes, self.measures)
+                new = masks.select(
+                    pl.col("hts10").alias("_match_hts"),
+                    *_pack([f"_p_{bm.id}" for bm in self.measures], "_pw"),
+                    *_pack([f"_pp_{bm.id}" if f"_pp_{bm.id}" in masks.columns else None
+                            for bm in self.measures], "_qw"))
+                self.prod = new if self.prod is None else pl.concat([self.prod, new])
+            return self.prod
+
+    def context_words(self, contexts: pl.DataFrame) -> pl.DataFrame:
+        """(origin, date, program, loaded date, claim default) -> ``_cw*``."""
+        keys = _CONTEXT + ["_claim_default"]
+        with self.lock:
+            if self.ctx is not None and self.ctx.height < self.MAX_KEYS:
+                contexts = contexts.join(self.ctx.select(keys), on=keys, how="anti", nulls_equal=True)
+            else:
+                self.ctx = None
+            if contexts.height or self.ctx is None:
+                new = (contexts.with_columns([context_expr(self.policy, bm).alias(f"_c_{i}")
+                                              for i, bm in enumerate(self.measures)])
+                       .select(*keys, *_pack([f"_c_{i}" for i in range(len(self.measures))], "_cw")))
+                self.ctx = new if self.ctx is None else pl.concat([self.ctx, new])
+            return self.ctx
+
+    def signature(self, sig: tuple[int, ...], metal_class: int) -> dict:
+        key = (sig, metal_class)
+        hit = self.sigs.get(key)
+        if hit is None:
+            hit = self.sigs[key] = _compile(sig, metal_class, self.measures)
+        return hit
+
+
+_VIEWS: OrderedDict[tuple, _Compiled] = OrderedDict()
+_VIEWS_LOCK = threading.Lock()
+
+
+def compiled_view(policy: Policy, measures: list[BoundMeasure]) -> _Compiled:
+    """The process-wide compiled view of ``policy`` (its version, as-known-on date, measures)."""
+    key = (policy.version, policy.as_known_on, tuple(bm.id for bm in measures))
+    with _VIEWS_LOCK:
+        view = _VIEWS.get(key)
+        if view is None:
+            view = _VIEWS[key] = _Compiled(policy, measures)
+            while len(_VIEWS) > 8:
+                _VIEWS.popitem(last=False)
+        _VIEWS.move_to_end(key)
+        return view
+
+
 def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure]
                           ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """``measures.evaluate`` by reach signature (see the module docstring); same columns out."""
-    measures, masks = relevant_measures(df, policy, measures)
-    n = len(measures)
-    nwords = max((n + 63) // 64, 1)
-    prod = masks.select(
-        "_match_hts",
-        *_pack([f"_p_{bm.id}" for bm in measures], "_pw"),
-        *_pack([f"_pp_{bm.id}" if f"_pp_{bm.id}" in masks.columns else None for bm in measures], "_qw"))
-    ctx = df.select(_CONTEXT + ["_claim_default"]).unique()
-    ctx = ctx.with_columns([context_expr(policy, bm).alias(f"_c_{i}") for i, bm in enumerate(measures)])
-    ctx = ctx.select(*_CONTEXT, *_pack([f"_c_{i}" for i in range(n)], "_cw"))
+    view = compiled_view(policy, measures)
+    nwords = view.nwords
+    prod = view.product_words(df.get_column("_match_hts"))
+    ctx = view.context_words(df.select(_CONTEXT + ["_claim_default"]).unique())
     metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
                    .when(pl.col("metal_value") == 0).then(1)
                    .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
     ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
     rows = (df.lazy()
             .join(prod.lazy(), on="_match_hts", how="left", maintain_order="left")
-            .join(ctx.lazy(), on=_CONTEXT, how="left", nulls_equal=True, maintain_order="left")
+            .join(ctx.lazy(), on=_CONTEXT + ["_claim_default"], how="left", nulls_equal=True,
+                  maintain_order="left")
             .with_columns(
                 *[pl.when(ok).then(pl.col(f"_pw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
                   .fill_null(zero).alias(f"_s{w}") for w in range(nwords)],
@@ -179,7 +251,8 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
             .collect())
     sig_cols = [f"_s{w}" for w in range(nwords)] + ["_mc"]
     sigs = rows.select(sig_cols).unique()
-    compiled = [_compile(tuple(r[:-1]), r[-1], measures) for r in sigs.iter_rows()]
+    with view.lock:
+        compiled = [view.signature(tuple(r[:-1]), r[-1]) for r in sigs.iter_rows()]
     sigs = sigs.with_columns(
         pl.Series("_sig", range(sigs.height), dtype=pl.Int32),
         pl.Series("_uses_mfn_ave", [c["uses_ave"] for c in compiled], dtype=pl.Boolean),
