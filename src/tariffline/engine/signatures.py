@@ -237,7 +237,10 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
                    .when(pl.col("metal_value") == 0).then(1)
                    .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
     ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
-    rows = (df.lazy()
+    # the work is done on the few columns it needs; the results are put beside df's at the end
+    narrow = df.select("row_id", "error", "_match_hts", *_CONTEXT, "_claim_default", "value", "metal_value",
+                       "c1_amount", "mfn_amount")
+    rows = (narrow.lazy()
             .join(prod.lazy(), on="_match_hts", how="left", maintain_order="left")
             .join(ctx.lazy(), on=_CONTEXT + ["_claim_default"], how="left", nulls_equal=True,
                   maintain_order="left")
@@ -267,10 +270,9 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
 
     layers = _layers(rows, sig_layers, policy, measures)
     extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
-    out = (rows.join(extra, on="row_id", how="left", maintain_order="left")
-               .with_columns(pl.col("_extra").fill_null(0.0))
-               .drop(sig_cols + [f"_q{w}" for w in range(nwords)] + ["_sig", "_match_hts", "_claim_default"]))
-    return out, [layers.lazy()]
+    added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
+             .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial").collect())
+    return df.drop("_match_hts", "_claim_default").hstack(added), [layers.lazy()]
 
 
 def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
