@@ -291,13 +291,15 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     # preferences: candidates = programs the origin may claim on the date x the line's rates
     pref = None
     if claim_preferences:
-        programs = _program_table(policy)
+        programs = _program_table(policy).with_row_index("_pid")
+        texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
         cand = (df.filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
                   .select("row_id", "origin_iso", "entry_date", "_lk", "value",
                           "quantity", "quantity_unit", "unit_value", "_qunit_key", "program")
                   .rename({"program": "claimed"})
-                  .join(programs, on="origin_iso", how="inner")
+                  .join(programs.select("_pid", "program", "origin_iso", "p_start", "p_end"),
+                        on="origin_iso", how="inner")
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))
                           & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program"))))
                   .join(special, left_on=["_lk", "program"],
@@ -307,8 +309,8 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         cand = (cand.with_columns(p_amt.alias("p_amount"), p_est.alias("p_est"), p_prob.alias("p_prob"))
                     .filter(pl.col("p_prob").is_null())
                     .sort(["row_id", "p_amount"]).group_by("row_id", maintain_order=True).first())
-        pref = cand.select("row_id", "program", "p_amount", "p_est", "p_authority", "p_citation",
-                           "p_confidence", "p_title").rename({"program": "p_program"})
+        pref = (cand.select("row_id", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")
+                .join(texts, on="_pid", how="left").drop("_pid"))
     if pref is None:
         pref = pl.DataFrame(schema={"row_id": df.schema["row_id"], "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
