@@ -1,8 +1,6 @@
 """Static effects: the basket rated under the baseline and the scenario policy on one date.
 
-Both runs go through ``compute_duties(rows, policy=...)``; the only post-engine step is a
-scenario's ``zero_column1`` change, which removes the MFN column 1 layer of the rows it names
-(SC-05). Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the
+Both runs go through ``compute_duties(rows, policy=...)`` with nothing after the engine. Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the
 change by HS chapter and the 20 lines that move most, each with both sets of layers.
 """
 
@@ -15,9 +13,7 @@ import polars as pl
 
 from tariffline.engine import compute_duties
 from tariffline.policy.loader import Policy
-from tariffline.scenarios.overlay import Overlaid
 
-MFN_LAYER = "column1:mfn"
 TOP_LINES = 20
 
 
@@ -31,25 +27,13 @@ class Rated:
     policy_version: str
 
 
-def rate(rows: pl.DataFrame, day: dt.date, policy: Policy, overlaid: Overlaid | None = None) -> Rated:
+def rate(rows: pl.DataFrame, day: dt.date, policy: Policy) -> Rated:
     """Rate engine rows (``etr.compute.engine_rows``) entered on ``day`` under ``policy``."""
     res = compute_duties(rows.with_columns(pl.lit(day, dtype=pl.Date).alias("entry_date")), policy=policy,
                          claim_preferences=True, missing_quantity="ave_estimate")
     layers = res.layers.select(pl.col("row_id").cast(pl.UInt32), "measure_id", "authority", "heading",
                                "rate", "amount")
     totals = res.totals.select(pl.col("row_id").cast(pl.UInt32), "total_duty", "error")
-    if overlaid is not None:
-        for z in overlaid.zero_column1:
-            if day < z.from_:
-                continue
-            hit = rows.filter(pl.col("origin").is_in(z.origins)
-                              & pl.any_horizontal(pl.col("hts").str.starts_with(p) for p in z.prefixes)
-                              ).select(pl.col("row_id").cast(pl.UInt32))
-            drop = (pl.col("measure_id") == MFN_LAYER) & pl.col("row_id").is_in(hit["row_id"].implode())
-            cut = layers.filter(drop).group_by("row_id").agg(pl.col("amount").sum().alias("_cut"))
-            layers = layers.filter(~drop)
-            totals = totals.join(cut, on="row_id", how="left").with_columns(
-                (pl.col("total_duty") - pl.col("_cut").fill_null(0.0)).alias("total_duty")).drop("_cut")
     out = rows.select(pl.col("row_id").cast(pl.UInt32), "hts", "origin", "value").join(
         totals, on="row_id", how="left").rename({"total_duty": "duty"})
     return Rated(out, layers, res.policy_version)
