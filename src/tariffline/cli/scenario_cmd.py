@@ -54,6 +54,8 @@ def _print_run(r: dict) -> None:
                       f"{_money(p['diversion_usd'])}, consumer surplus {_money(p['consumer_surplus_change_usd'])}, "
                       f"deadweight loss {_money(p['deadweight_loss_change_usd'])}, prices {p['price_change']:+.2%}",
                       highlight=False)
+    if "japan_side" in r:
+        _print_japan_side(r["japan_side"])
     if "ge" in r:
         for c, w in r["ge"]["welfare_change"].items():
             console.print(f"GE: {c} welfare (real GDP) {w:+.4f}%", highlight=False)
@@ -63,6 +65,30 @@ def _print_run(r: dict) -> None:
     console.print(f"[dim]policy {r['provenance']['policy_version_baseline']} -> "
                   f"{r['provenance']['policy_version_scenario']}; assumptions {', '.join(r['assumptions'])}[/]",
                   highlight=False)
+
+
+def _print_japan_side(j: dict) -> None:
+    console.print(f"Japan's side: Japan's tariff on U.S. goods on {j['date']} (edition {j['edition']}), weighted by "
+                  f"{j['exports_year']} U.S. exports {_money(j['exports_weighted_usd'])}: {pct(j['etr_baseline'])} -> "
+                  f"[bold]{pct(j['etr_scenario'])}[/] ({j['etr_change'] * 100:+.2f} points; "
+                  f"{j['lines_changed']} of {j['lines_rated']} lines move)", highlight=False)
+    if j["by_chapter"]:
+        table = Table(title="Japan's side: change by HS chapter")
+        for col in ("Chapter", "U.S. exports", "Lines", "Baseline avg", "Scenario avg", "ETR points"):
+            table.add_column(col)
+        for c in j["by_chapter"][:10]:
+            table.add_row(c["chapter"], _money(c["exports_usd"]), str(c["lines"]), pct(c["avg_baseline"]),
+                          pct(c["avg_scenario"]), f"{c['etr_contribution'] * 100:+.3f}")
+        console.print(table)
+    if j["top_lines"]:
+        table = Table(title="Japan's side: lines that move most")
+        for col in ("Line", "Description", "Baseline", "Scenario"):
+            table.add_column(col)
+        for x in j["top_lines"][:10]:
+            table.add_row(x["line"], (x["description_en"] or "")[:60], f"{x['program_baseline']} {x['text_baseline']}",
+                          f"{x['program_scenario']} {x['text_scenario']}")
+        console.print(table)
+    console.print(f"[dim]{j['method']}[/]", highlight=False)
 
 
 def print_etr(r: dict) -> None:

@@ -110,15 +110,15 @@ def line_table(grants: tuple[GrantProgram, ...], day: dt.date) -> tuple[pl.DataF
     return pl.DataFrame(out, schema=schema), edition.edition
 
 
-def compute(grants: tuple[GrantProgram, ...], day: dt.date, year: int) -> dict:
-    """Japan's tariff on U.S. goods on ``day``, baseline vs scenario, weighted by ``year`` exports."""
-    lines, edition = line_table(grants, day)
-    exports = us_exports_by_chapter(year)
-    rated = lines.filter(pl.col("ave_baseline").is_not_null())
+def aggregate(lines: pl.DataFrame, exports: pl.DataFrame) -> dict:
+    """Weighted average tariff baseline vs scenario from per-line AVEs (``line_table``) and
+    exports by chapter: chapter = simple mean of its lines with an AVE; weight = the chapter's
+    share of the exports of chapters that have such lines."""
+    rated = lines.filter(pl.col("ave_baseline").is_not_null() & pl.col("ave_scenario").is_not_null())
     chapters = (rated.group_by("chapter")
                 .agg(pl.len().alias("lines"), pl.col("ave_baseline").mean().alias("avg_baseline"),
                      pl.col("ave_scenario").mean().alias("avg_scenario"))
-                .join(exports, on="chapter", how="inner"))
+                .join(exports.filter(pl.col("exports_usd") > 0), on="chapter", how="inner"))
     total = float(chapters["exports_usd"].sum() or 0.0)
     chapters = chapters.with_columns(
         (pl.col("avg_scenario") - pl.col("avg_baseline")).alias("change"),
@@ -137,9 +137,6 @@ def compute(grants: tuple[GrantProgram, ...], day: dt.date, year: int) -> dict:
     by_chapter = (chapters.filter(pl.col("change") != 0)
                   .sort(pl.col("etr_contribution").abs(), "chapter", descending=[True, False]))
     return {
-        "origin": "US", "date": day, "edition": edition, "exports_year": year,
-        "grants": [g.model_dump(mode="json", by_alias=True) | {"in_force_on_date": g.from_ <= day}
-                   for g in grants],
         "etr_baseline": etr_b, "etr_scenario": etr_s, "etr_change": etr_s - etr_b,
         "exports_weighted_usd": total,
         "exports_without_lines_usd": float(unmatched["exports_usd"].sum() or 0.0),
@@ -147,6 +144,17 @@ def compute(grants: tuple[GrantProgram, ...], day: dt.date, year: int) -> dict:
         "lines_changed": moved.height,
         "by_chapter": by_chapter.to_dicts(),
         "top_lines": [r | {"description_en": describe_en(r["line"])} for r in moved.head(TOP_LINES).to_dicts()],
+    }
+
+
+def compute(grants: tuple[GrantProgram, ...], day: dt.date, year: int) -> dict:
+    """Japan's tariff on U.S. goods on ``day``, baseline vs scenario, weighted by ``year`` exports."""
+    lines, edition = line_table(grants, day)
+    return {
+        "origin": "US", "date": day, "edition": edition, "exports_year": year,
+        "grants": [g.model_dump(mode="json", by_alias=True) | {"in_force_on_date": g.from_ <= day}
+                   for g in grants],
+        **aggregate(lines, us_exports_by_chapter(year)),
         "method": METHOD,
         "sources": [f"Japan Customs 実行関税率表 edition {edition} (rules/japan/programs.yaml columns)",
                     f"USITC DataWeb, U.S. total exports to Japan by HTS chapter, FAS value, {year}"],
