@@ -116,11 +116,17 @@ def test_us_joins_cptpp_run_reports_japans_side_and_no_us_change():
     r = api.run("us-joins-cptpp", origin="JP", date="2026-01-01", chapters=["8703"])
     s, j = r["static"], r["japan_side"]
     assert s["revenue_change_usd"] == 0.0 and s["etr_baseline"] == s["etr_scenario"]
-    assert j["etr_scenario"] < j["etr_baseline"] and j["edition"] == "2025_04_01"
+    assert j["computed"] and j["etr_scenario"] < j["etr_baseline"] and j["edition"] == "2025_04_01"
     assert j["exports_year"] == 2024 and "coarse" in j["method"]
     assert {"SC-31", "SC-32"} <= set(r["assumptions"])
     # an extra column to claim can only lower a line's rate (the importer claims the lowest)
     assert j["top_lines"] and all(x["change"] < 0 for x in j["top_lines"])
+
+
+def test_a_day_without_a_schedule_edition_is_reported_not_computed():
+    # editions on hand: 2025-04-01 (JFY2025) and 2026-07-09 (JFY2026); 2025-01-01 is in JFY2024
+    out = japan_side.compute((CPTPP_2026,), dt.date(2025, 1, 1), 2024)
+    assert out["computed"] is False and "JFY2024" in out["reason"] and "etr_baseline" not in out
 
 
 def test_japan_side_errors_are_one_line(tmp_path):

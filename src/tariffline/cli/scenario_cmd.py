@@ -68,6 +68,9 @@ def _print_run(r: dict) -> None:
 
 
 def _print_japan_side(j: dict) -> None:
+    if not j["computed"]:
+        console.print(f"Japan's side on {j['date']}: not computed: {j['reason']}", highlight=False)
+        return
     console.print(f"Japan's side: Japan's tariff on U.S. goods on {j['date']} (edition {j['edition']}), weighted by "
                   f"{j['exports_year']} U.S. exports {_money(j['exports_weighted_usd'])}: {pct(j['etr_baseline'])} -> "
                   f"[bold]{pct(j['etr_scenario'])}[/] ({j['etr_change'] * 100:+.2f} points; "

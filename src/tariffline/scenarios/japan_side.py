@@ -148,12 +148,21 @@ def aggregate(lines: pl.DataFrame, exports: pl.DataFrame) -> dict:
 
 
 def compute(grants: tuple[GrantProgram, ...], day: dt.date, year: int) -> dict:
-    """Japan's tariff on U.S. goods on ``day``, baseline vs scenario, weighted by ``year`` exports."""
+    """Japan's tariff on U.S. goods on ``day``, baseline vs scenario, weighted by ``year`` exports.
+
+    A day with no schedule edition for its fiscal year gives ``computed: false`` and the reason
+    (the U.S.-side results of the run stand)."""
+    head = {"origin": "US", "date": day, "exports_year": year,
+            "grants": [g.model_dump(mode="json", by_alias=True) | {"in_force_on_date": g.from_ <= day}
+                       for g in grants]}
+    editions = EditionSet()
+    if day >= FIRST_DAY and editions.for_day(day)[0] is None:
+        return head | {"computed": False, "reason": (
+            f"no Japan Customs schedule edition for JFY{jfy(day)} (editions cover JFY{editions.first_jfy}"
+            f"-JFY{editions.latest_jfy}); Japan's side needs every line of one")}
     lines, edition = line_table(grants, day)
-    return {
-        "origin": "US", "date": day, "edition": edition, "exports_year": year,
-        "grants": [g.model_dump(mode="json", by_alias=True) | {"in_force_on_date": g.from_ <= day}
-                   for g in grants],
+    return head | {
+        "computed": True, "edition": edition,
         **aggregate(lines, us_exports_by_chapter(year)),
         "method": METHOD,
         "sources": [f"Japan Customs 実行関税率表 edition {edition} (rules/japan/programs.yaml columns)",
