@@ -7,6 +7,7 @@ change by HS chapter and the 20 lines that move most, each with both sets of lay
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -40,8 +41,11 @@ def rate(rows: pl.DataFrame, day: dt.date, policy: Policy) -> Rated:
 
 
 def _by_authority(layers: pl.DataFrame, ok_ids: pl.Series) -> dict[str, float]:
+    """Duties by authority, summed exactly (``math.fsum``: independent of row order, so two runs
+    of the same duties give exactly the same totals)."""
     f = layers.filter(pl.col("row_id").is_in(ok_ids.implode()))
-    return {a: float(d) for a, d in f.group_by("authority").agg(pl.col("amount").sum()).iter_rows()}
+    return {a: math.fsum(f.filter(pl.col("authority") == a)["amount"].to_list())
+            for a in f["authority"].unique().to_list()}
 
 
 def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
@@ -51,7 +55,7 @@ def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
                                                           pl.col("error").alias("error_s")), on="row_id")
     ok = joined.filter(pl.col("error").is_null() & pl.col("error_s").is_null())
     imports = float(ok["value"].sum() or 0.0)
-    d_b, d_s = float(ok["duty"].sum() or 0.0), float(ok["duty_s"].sum() or 0.0)
+    d_b, d_s = math.fsum(ok["duty"].to_list()), math.fsum(ok["duty_s"].to_list())
     auth_b, auth_s = _by_authority(base.layers, ok["row_id"]), _by_authority(scen.layers, ok["row_id"])
     by_auth = {a: {"baseline_usd": auth_b.get(a, 0.0), "scenario_usd": auth_s.get(a, 0.0),
                    "change_usd": auth_s.get(a, 0.0) - auth_b.get(a, 0.0),
@@ -59,12 +63,12 @@ def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
                for a in sorted(set(auth_b) | set(auth_s))}
     chapters = (ok.group_by(pl.col("hts").str.slice(0, 2).alias("chapter"))
                 .agg(pl.col("value").sum().alias("imports_usd"), pl.col("duty").sum().alias("baseline_usd"),
-                     pl.col("duty_s").sum().alias("scenario_usd"))
-                .with_columns((pl.col("scenario_usd") - pl.col("baseline_usd")).alias("change_usd"))
+                     pl.col("duty_s").sum().alias("scenario_usd"),
+                     (pl.col("duty_s") - pl.col("duty")).sum().alias("change_usd"))  # 0 where no row moves
                 .filter(pl.col("change_usd") != 0).sort("change_usd", descending=True))
     lines = (ok.group_by("hts", "origin").agg(pl.col("value").sum(), pl.col("duty").sum(),
-                                             pl.col("duty_s").sum(), pl.col("row_id"))
-             .with_columns((pl.col("duty_s") - pl.col("duty")).alias("change"))
+                                             pl.col("duty_s").sum(), pl.col("row_id"),
+                                             (pl.col("duty_s") - pl.col("duty")).sum().alias("change"))
              .filter(pl.col("change") != 0)
              .sort(pl.col("change").abs(), "hts", "origin", descending=[True, False, False]).head(TOP_LINES))
     top = []
