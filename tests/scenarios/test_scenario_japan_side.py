@@ -139,3 +139,16 @@ def test_japan_side_errors_are_one_line(tmp_path):
                                         "from": "2026-01-01"})
     with pytest.raises(PolicyError, match="'NAFTA' is not a program of Japan's schedule"):
         japan_side.line_table((nope,), dt.date(2026, 1, 1))
+
+
+def test_cli_text_and_chart_show_japans_side(tmp_path):
+    from typer.testing import CliRunner
+
+    from tariffline.cli.app import app
+
+    out = tmp_path / "cptpp.svg"
+    res = CliRunner().invoke(app, ["scenario", "run", "us-joins-cptpp", "--origin", "JP", "--date", "2026-01-01",
+                                   "--chapters", "8703", "--chart", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Japan's side" in res.output and "coarse" in res.output
+    assert "Japan&apos;s tariff on U.S. goods" in out.read_text() or "Japan's tariff on U.S. goods" in out.read_text()
