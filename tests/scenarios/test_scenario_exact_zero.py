@@ -16,3 +16,9 @@ def test_baseline_on_the_whole_basket_is_exactly_zero():
     assert all(v["change_usd"] == 0.0 and v["etr_change"] == 0.0 for v in s["by_authority"].values())
     assert s["revenue_change_usd"] == 0.0 and s["etr_change"] == 0.0
     assert s["by_chapter"] == [] and s["top_lines"] == []
+
+
+def test_the_python_api_exports_the_scenario_verbs():
+    from tariffline import api as top
+
+    assert "scenario" in top.__all__ and top.scenario.run is api.run and top.scenario.compare is api.compare

@@ -154,7 +154,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{r['id']}[/]: {r['title']}\n{r['description']}", highlight=False)
         for c in r["changes"]:
             console.print(f"- {c}", highlight=False)
-        console.print(f"measures touched: {', '.join(r['measures_touched']) or 'none'}; "
+        console.print(f"measures touched: {', '.join(r['measures_touched']) or 'none'}; programs added: "
+                      f"{', '.join(r['programs_added']) or 'none'}; "
                       f"assumptions {', '.join(r['author_assumptions']) or 'none'}", highlight=False)
 
     @sc.command("run")

@@ -52,9 +52,12 @@ def list_scenarios() -> list[dict]:
 def show(scenario: str | Path) -> dict:
     """A scenario's content, with the measures it touches in the overlaid policy."""
     sc = load_scenario(scenario)
-    ov = overlay.apply(load_policy(), sc)
+    base = load_policy()
+    ov = overlay.apply(base, sc)
     return {"scenario": _ident(sc), **sc.scenario.model_dump(mode="json", by_alias=True),
-            "measures_touched": list(ov.touched), "policy_version": ov.policy.version}
+            "measures_touched": list(ov.touched),
+            "programs_added": [p.id for p in ov.policy.programs if p not in base.programs],
+            "policy_version": ov.policy.version}
 
 
 def _ident(sc: LoadedScenario) -> dict:
