@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tariffline.engine import compute_duties
 from tariffline.errors import PolicyError
@@ -70,5 +72,27 @@ def test_bad_grants_are_one_line_errors(tmp_path):
         overlay.apply(load_policy(), load_scenario(_file(tmp_path, "    origins: [JP]\n    indicator: ZZ\n" + common)))
     with pytest.raises(PolicyError, match="origin 'XX' is not ISO-2"):
         overlay.apply(load_policy(), load_scenario(_file(tmp_path, "    origins: [XX]\n    indicator: B\n" + common)))
+    with pytest.raises(PolicyError, match="not ALL"):
+        overlay.apply(load_policy(), load_scenario(_file(tmp_path, "    origins: [ALL]\n    indicator: B\n" + common)))
     with pytest.raises(PolicyError, match=r"g.yaml:5: changes.0.grant_preference: .*to 2025-01-01 is not after"):
         load_scenario(_file(tmp_path, "    origins: [JP]\n    indicator: B\n" + common + "    to: 2025-01-01\n"))
+
+
+_PIECES = ["id: x\n", "title: t\n", "description: d\n", "changes:\n", "  - type: grant_preference\n",
+           "  - type: grant_program\n", "    origins: [JP]\n", "    origins: []\n",
+           "    origins: [ZZ]\n", "    origins: [ALL]\n",
+           "    indicator: B\n", "    indicator: ''\n", "    authority: A\n", "    title: t\n", "    citation: c\n",
+           "    from: 2026-01-01\n", "    from: 2026-02-30\n", "    to: 2025-01-01\n", "    to: null\n",
+           "    origin: US\n", "    origin: JP\n", "    program: CPTPP\n", "    confidence: maybe\n", "\t", "- [\n"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.sampled_from(_PIECES), max_size=14), noise=st.text(max_size=10))
+def test_any_grant_text_is_valid_or_one_policy_error(tmp_path, parts, noise, policies):
+    """A grant in any shape either loads and overlays, or fails with one line naming the file."""
+    p = tmp_path / "fuzz.yaml"
+    p.write_text("".join(parts) + noise, encoding="utf-8")
+    try:
+        overlay.apply(policies[0], load_scenario(p))
+    except PolicyError as exc:
+        assert str(p) in str(exc) and "\n" not in str(exc).strip()

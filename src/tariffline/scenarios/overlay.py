@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from tariffline.errors import PolicyError
-from tariffline.policy.loader import BoundMeasure, Policy, _check_origin, _topological
+from tariffline.policy.loader import ALL, BoundMeasure, Policy, _check_origin, _topological
 from tariffline.policy.schema import Program
 from tariffline.scenarios.schema import (Add, End, Extend, GrantPreference, GrantProgram, LoadedScenario,
                                          SetRate, SwitchOff)
@@ -64,6 +64,8 @@ def _program(policy: Policy, sc: LoadedScenario, i: int, ch: GrantPreference, wh
     if ch.indicator not in {p.indicator for p in policy.programs}:
         raise PolicyError(f"{where}: indicator {ch.indicator!r} is not a program of the rule files")
     for o in ch.origins:
+        if o == ALL:  # the engine claims a program only for the origins it names (like apta_b's ALL)
+            raise PolicyError(f"{where}: name the origins (ISO-2 or groups), not ALL")
         _check_origin(o, policy.groups, where)
     return Program(id=f"scenario_{sc.scenario.id.replace('-', '_')}_{i}", authority=ch.authority,
                    indicator=ch.indicator, title=ch.title, origins=list(ch.origins), start=ch.from_,

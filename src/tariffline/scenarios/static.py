@@ -1,7 +1,8 @@
 """Static effects: the basket rated under the baseline and the scenario policy on one date.
 
-Both runs go through ``compute_duties(rows, policy=...)`` with nothing after the engine. Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the
-change by HS chapter and the 20 lines that move most, each with both sets of layers.
+Both runs go through ``compute_duties(rows, policy=...)`` with nothing after the engine.
+Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the change by HS
+chapter and the 20 lines that move most, each with both sets of layers.
 """
 
 from __future__ import annotations
