@@ -205,4 +205,8 @@ def register(app: typer.Typer) -> None:
         if pe:
             for key in ("imports_change_usd", "diversion_usd", "consumer_surplus_change_usd"):
                 table.add_row(key, _money(r["a"]["pe"][key]), _money(r["b"]["pe"][key]))
+        sides = [(r[k].get("japan_side") or {}) for k in ("a", "b")]
+        if any(j.get("computed") for j in sides):
+            for key in ("etr_baseline", "etr_scenario"):
+                table.add_row(f"japan_side.{key}", *[pct(j[key]) if j.get("computed") else "—" for j in sides])
         console.print(table)
