@@ -32,7 +32,7 @@ from tariffline.japan import api as japan  # noqa: F401  (namespace)
 from tariffline.scenarios import api as scenario  # noqa: F401  (namespace)
 from tariffline.law import law_currency
 
-__all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments"]
+__all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments", "scenario"]
 
 
 def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,

@@ -54,6 +54,8 @@ def _print_run(r: dict) -> None:
                       f"{_money(p['diversion_usd'])}, consumer surplus {_money(p['consumer_surplus_change_usd'])}, "
                       f"deadweight loss {_money(p['deadweight_loss_change_usd'])}, prices {p['price_change']:+.2%}",
                       highlight=False)
+    if "japan_side" in r:
+        _print_japan_side(r["japan_side"])
     if "ge" in r:
         for c, w in r["ge"]["welfare_change"].items():
             console.print(f"GE: {c} welfare (real GDP) {w:+.4f}%", highlight=False)
@@ -63,6 +65,33 @@ def _print_run(r: dict) -> None:
     console.print(f"[dim]policy {r['provenance']['policy_version_baseline']} -> "
                   f"{r['provenance']['policy_version_scenario']}; assumptions {', '.join(r['assumptions'])}[/]",
                   highlight=False)
+
+
+def _print_japan_side(j: dict) -> None:
+    if not j["computed"]:
+        console.print(f"Japan's side on {j['date']}: not computed: {j['reason']}", highlight=False)
+        return
+    console.print(f"Japan's side: Japan's tariff on U.S. goods on {j['date']} (edition {j['edition']}), weighted by "
+                  f"{j['exports_year']} U.S. exports {_money(j['exports_weighted_usd'])}: {pct(j['etr_baseline'])} -> "
+                  f"[bold]{pct(j['etr_scenario'])}[/] ({j['etr_change'] * 100:+.2f} points; "
+                  f"{j['lines_changed']} of {j['lines_rated']} lines move)", highlight=False)
+    if j["by_chapter"]:
+        table = Table(title="Japan's side: change by HS chapter")
+        for col in ("Chapter", "U.S. exports", "Lines", "Baseline avg", "Scenario avg", "ETR points"):
+            table.add_column(col)
+        for c in j["by_chapter"][:10]:
+            table.add_row(c["chapter"], _money(c["exports_usd"]), str(c["lines"]), pct(c["avg_baseline"]),
+                          pct(c["avg_scenario"]), f"{c['etr_contribution'] * 100:+.3f}")
+        console.print(table)
+    if j["top_lines"]:
+        table = Table(title="Japan's side: lines that move most")
+        for col in ("Line", "Description", "Baseline", "Scenario"):
+            table.add_column(col)
+        for x in j["top_lines"][:10]:
+            table.add_row(x["line"], (x["description_en"] or "")[:60], f"{x['program_baseline']} {x['text_baseline']}",
+                          f"{x['program_scenario']} {x['text_scenario']}")
+        console.print(table)
+    console.print(f"[dim]{j['method']}[/]", highlight=False)
 
 
 def print_etr(r: dict) -> None:
@@ -125,7 +154,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"[bold]{r['id']}[/]: {r['title']}\n{r['description']}", highlight=False)
         for c in r["changes"]:
             console.print(f"- {c}", highlight=False)
-        console.print(f"measures touched: {', '.join(r['measures_touched']) or 'none'}; "
+        console.print(f"measures touched: {', '.join(r['measures_touched']) or 'none'}; programs added: "
+                      f"{', '.join(r['programs_added']) or 'none'}; "
                       f"assumptions {', '.join(r['author_assumptions']) or 'none'}", highlight=False)
 
     @sc.command("run")
@@ -175,4 +205,8 @@ def register(app: typer.Typer) -> None:
         if pe:
             for key in ("imports_change_usd", "diversion_usd", "consumer_surplus_change_usd"):
                 table.add_row(key, _money(r["a"]["pe"][key]), _money(r["b"]["pe"][key]))
+        sides = [(r[k].get("japan_side") or {}) for k in ("a", "b")]
+        if any(j.get("computed") for j in sides):
+            for key in ("etr_baseline", "etr_scenario"):
+                table.add_row(f"japan_side.{key}", *[pct(j[key]) if j.get("computed") else "—" for j in sides])
         console.print(table)

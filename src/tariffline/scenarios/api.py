@@ -2,7 +2,9 @@
 
 ``run`` rates the trade basket under the baseline and under the scenario's overlaid policy on a
 date (static effects), optionally over a date range (ETR series), the SMART-style partial
-equilibrium (``pe=True``) and the gegravity general equilibrium (``ge=`` data or ``"sample"``).
+equilibrium (``pe=True``) and the gegravity general equilibrium (``ge=`` data or ``"sample"``);
+a scenario that changes Japan's side (``grant_program``) also gets Japan's tariffs on U.S.
+goods, baseline vs scenario (``japan_side``).
 Every result names the scenario (id and content hash), policy versions, basket year,
 elasticity sources and the ASSUMPTIONS.md ids it rests on.
 """
@@ -19,7 +21,7 @@ from tariffline.errors import InputError
 from tariffline.etr.compute import DEFAULT_METAL_SHARE, ENGINE_START, engine_rows
 from tariffline.etr.origins import resolve
 from tariffline.policy.loader import Policy, load_policy
-from tariffline.scenarios import overlay, pe as _pe, static
+from tariffline.scenarios import japan_side as _japan, overlay, pe as _pe, static
 from tariffline.scenarios.schema import LoadedScenario, load_scenario, scenario_ids
 from tariffline.trade.imports import load_imports
 
@@ -31,8 +33,10 @@ LIMITS = [
     "Static effects hold the basket-year trade fixed (no behavioural response; SC-14).",
     "Elasticities were estimated on 1989-2001 U.S. import data with 1990s HTS codes (SC-10..SC-12).",
     "No export supply response by default (infinite supply elasticity; SC-13).",
-    "Japan's side (grant_program changes) is recorded but not computed by this version (SC-08).",
+    "Japan's side (grant_program changes) is Japan's applied rates on U.S. goods averaged per HS chapter and "
+    "weighted by U.S. exports by HS chapter: one weight per chapter, coarse (SC-31).",
 ]
+JAPAN_ASSUMPTIONS = ["SC-31", "SC-32"]
 
 
 def list_scenarios() -> list[dict]:
@@ -48,9 +52,12 @@ def list_scenarios() -> list[dict]:
 def show(scenario: str | Path) -> dict:
     """A scenario's content, with the measures it touches in the overlaid policy."""
     sc = load_scenario(scenario)
-    ov = overlay.apply(load_policy(), sc)
+    base = load_policy()
+    ov = overlay.apply(base, sc)
     return {"scenario": _ident(sc), **sc.scenario.model_dump(mode="json", by_alias=True),
-            "measures_touched": list(ov.touched), "policy_version": ov.policy.version}
+            "measures_touched": list(ov.touched),
+            "programs_added": [p.id for p in ov.policy.programs if p not in base.programs],
+            "policy_version": ov.policy.version}
 
 
 def _ident(sc: LoadedScenario) -> dict:
@@ -78,10 +85,10 @@ def _series(rows: pl.DataFrame, base: Policy, ov: overlay.Overlaid, origins, d0:
             d1: dt.date) -> list[dict]:
     mine = rows if origins is None else rows.filter(pl.col("origin").is_in(sorted(origins)))
     days = {d0} | {d for p in (base, ov.policy) for d in p.change_dates(set(origins) if origins else None)
-                   if d0 < d <= d1} | {z.from_ for z in ov.zero_column1 if d0 < z.from_ <= d1}
+                   if d0 < d <= d1}
     out = []
     for day in sorted(days):
-        s = static.summarise(static.rate(mine, day, base), static.rate(mine, day, ov.policy, ov), origins)
+        s = static.summarise(static.rate(mine, day, base), static.rate(mine, day, ov.policy), origins)
         out.append({"date": day, "etr_baseline": s["etr_baseline"], "etr_scenario": s["etr_scenario"],
                     "by_authority_change": {a: v["etr_change"] for a, v in s["by_authority"].items()}})
     return out
@@ -111,7 +118,7 @@ def run(scenario: str | Path, *, origin: str = "JP", date: str | dt.date, end: s
         raise InputError(f"no imports from {label} in the {basket_year} basket"
                          + (f" under chapters {', '.join(chapters)}" if chapters else ""))
     rated_b = static.rate(rows, day, base)
-    rated_s = static.rate(rows, day, ov.policy, ov)
+    rated_s = static.rate(rows, day, ov.policy)
     result: dict = {
         "scenario": _ident(sc), "origin": label, "date": day, "end": last, "basket_year": basket_year,
         "chapters": chapters or None,
@@ -121,8 +128,11 @@ def run(scenario: str | Path, *, origin: str = "JP", date: str | dt.date, end: s
         "provenance": {"policy_version_baseline": base.version, "policy_version_scenario": ov.policy.version,
                        "basket": f"U.S. imports for consumption {basket_year}, HTS-10 x country (Census)",
                        "measures_touched": list(ov.touched),
-                       "japan_side": [g.model_dump(mode="json", by_alias=True) for g in ov.grants]},
+                       "programs_added": [p.id for p in ov.policy.programs if p not in base.programs]},
     }
+    if ov.grants:
+        result["japan_side"] = _japan.compute(ov.grants, day, basket_year)
+        result["assumptions"] = sorted(set(result["assumptions"] + JAPAN_ASSUMPTIONS))
     if last is not None:
         result["series"] = _series(rows, base, ov, origins, day, last)
     if pe:
@@ -168,7 +178,7 @@ def duty(hts: str, *, origin: str, date: str | dt.date, scenario: str | Path, va
                                "quantity": pl.Float64, "quantity_unit": pl.Utf8, "metal_value": pl.Float64,
                                "program": pl.Utf8})
     out = {"hts": code, "origin": label, "date": day, "value": float(value), "scenario": _ident(sc)}
-    for key, rated in (("baseline", static.rate(row, day, base)), ("scenario_result", static.rate(row, day, ov.policy, ov))):
+    for key, rated in (("baseline", static.rate(row, day, base)), ("scenario_result", static.rate(row, day, ov.policy))):
         tot = rated.rows.row(0, named=True)
         if tot["error"]:
             raise InputError(tot["error"])

@@ -1,6 +1,7 @@
 """Charts of a scenario run: a waterfall of the ETR change by authority, the change in duties by
-HS chapter, and (with a date range) the ETR series baseline vs scenario. One figure, written
-atomically (.png or .svg)."""
+HS chapter, (with a date range) the ETR series baseline vs scenario and (with Japan's side) the
+change in Japan's tariff on U.S. goods by HS chapter. One figure, written atomically (.png or
+.svg)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from pathlib import Path
 from tariffline.chartfile import chart_format, pyplot, save
 
 
-
 def render(result: dict, out: str | Path) -> Path:
     out = Path(out)
     fmt = chart_format(out)
     plt = pyplot()
 
     st = result["static"]
-    panels = 3 if result.get("series") else 2
+    japan = result.get("japan_side") or {}
+    japan = japan if japan.get("computed") else None
+    panels = 2 + bool(result.get("series")) + bool(japan)
     fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4.5))
     # waterfall: baseline ETR, each authority's change, scenario ETR (percentage points)
     ax = axes[0]
@@ -38,7 +40,7 @@ def render(result: dict, out: str | Path) -> Path:
     ax.barh([r["chapter"] for r in ch], [r["change_usd"] / 1e6 for r in ch], color="darkorange")
     ax.set_xlabel("change in duties (USD million)")
     ax.set_title("by HS chapter (largest 15)")
-    if panels == 3:
+    if result.get("series"):
         ax = axes[2]
         s = result["series"]
         days = [p["date"] for p in s] + [result["end"]]
@@ -49,6 +51,13 @@ def render(result: dict, out: str | Path) -> Path:
         ax.legend()
         ax.set_title("ETR series")
         fig.autofmt_xdate()
+    if japan:
+        ax = axes[-1]
+        ch = japan["by_chapter"][:15]
+        ax.barh([r["chapter"] for r in ch], [r["etr_contribution"] * 100 for r in ch], color="purple")
+        ax.set_xlabel("contribution to the change (percentage points)")
+        ax.set_title(f"Japan's tariff on U.S. goods {japan['etr_baseline'] * 100:.2f}% -> "
+                     f"{japan['etr_scenario'] * 100:.2f}%\nby HS chapter (HS-2 export weights: coarse)")
     sc = result["scenario"]
     fig.suptitle(f"Scenario {sc['id']} ({sc['hash']}), {result['basket_year']} basket")
     fig.tight_layout()

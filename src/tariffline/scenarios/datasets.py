@@ -4,6 +4,7 @@ Elasticities: Hauk (2012) U.S. import demand and substitution elasticities (GitH
 BillHauk/tradeelasticityestimates, Stata files; the mirror holds gzip CSV conversions) and
 Broda-Weinstein (2006) HTS-10 substitution elasticities (R package ``concordance`` data-raw XLS;
 the mirror holds a CSV conversion). GE example: the gegravity package's 30-country 2006 sample.
+Japan's side: U.S. exports by HS chapter and partner (USITC DataWeb, 2020-2024).
 Checksums are of the mirror copies, uncompressed (their form differs from the publishers').
 """
 
@@ -48,3 +49,13 @@ GE_SAMPLE = register(Dataset(
     mirror_path="gegravity_sample/sample_data_set.csv",
     mirror_sha256="9a81286e50bc05e681a265929c1474dc9bb11812c689ce9b76f1bb629f723f13",
     note="Toy data for examples: old (2006) and illustrative, not for policy numbers."))
+US_EXPORTS_HS2 = register(Dataset(
+    name="usitc_dataweb_exports_hs2_country",
+    title="U.S. total exports, FAS value, HS-2 chapter x partner country, 2020-2024 (USITC DataWeb)",
+    publisher="USITC DataWeb (U.S. Census Bureau export statistics; public domain)",
+    url=("https://raw.githubusercontent.com/twj0/2025apmcm/ecde95c070278b468e36dcaf4ee56232ebc73276/"
+         "2025/problems/Tariff%20Data/DataWeb-Query-Export__FAS_Value.csv"),
+    mirror_path="usitc_dataweb_hs2_by_country_2020_2024/DataWeb-Query-Export__FAS_Value.csv.gz",
+    mirror_sha256="9f5bd5dc95224ff6d68ae5a9e45da61019e92bfc4094aa19de12ceb77ba08d55",
+    note=("DataWeb query export of 2025-08-07 (all countries, HTS2, annual), as kept in the 2025 APMCM "
+          "contest repository; the 2025 column is empty. Weights for Japan's side of scenarios.")))

@@ -1,10 +1,11 @@
 """Apply a scenario to the loaded policy: a new :class:`Policy`, never a copy of rule files.
 
-U.S. changes (end, extend, set_rate, switch_off, add) become measures of the overlaid policy, so
-the engine runs them through the same ``compute_duties(rows, policy=...)`` path as the law. The
-overlaid policy's ``version`` hashes the base version with the scenario's content. Changes the
-U.S. rule files cannot express are returned apart: ``zero_column1`` (applied to column 1 layers
-by :mod:`tariffline.scenarios.static`) and ``grant_program`` (Japan's side).
+U.S. changes become part of the overlaid policy, so the engine runs them through the same
+``compute_duties(rows, policy=...)`` path as the law: end, extend, set_rate, switch_off and add
+change its measures; grant_preference adds a preference program (an origin may claim the rates
+the HTS Special column prints for an indicator; SC-30). The overlaid policy's ``version``
+hashes the base version with the scenario's content. ``grant_program`` (Japan's side) is
+returned apart, for :mod:`tariffline.scenarios.japan_side`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from tariffline.errors import PolicyError
-from tariffline.policy.loader import BoundMeasure, Policy, _topological
-from tariffline.scenarios.schema import (Add, End, Extend, GrantProgram, LoadedScenario, SetRate,
-                                         SwitchOff, ZeroColumn1)
+from tariffline.policy.loader import ALL, BoundMeasure, Policy, _check_origin, _topological
+from tariffline.policy.schema import Program
+from tariffline.scenarios.schema import (Add, End, Extend, GrantPreference, GrantProgram, LoadedScenario,
+                                         SetRate, SwitchOff)
 
 SPLIT_SUFFIX = "__scenario"
 
@@ -24,8 +26,7 @@ SPLIT_SUFFIX = "__scenario"
 @dataclass(frozen=True)
 class Overlaid:
     policy: Policy
-    zero_column1: tuple[ZeroColumn1, ...]
-    grants: tuple[GrantProgram, ...]
+    grants: tuple[GrantProgram, ...]  # Japan's side
     touched: tuple[str, ...]  # measure ids the scenario changed or added
 
 
@@ -57,6 +58,21 @@ def _end_at(bm: BoundMeasure, day: dt.date) -> BoundMeasure:
     return replace(bm, end=end, measure=bm.measure.model_copy(update={"end": end}))
 
 
+def _program(policy: Policy, sc: LoadedScenario, i: int, ch: GrantPreference, where: str) -> Program:
+    """The preference program a grant_preference change adds (its indicator must be one the rule
+    files know, so that the HTS editions print rates for it)."""
+    if ch.indicator not in {p.indicator for p in policy.programs}:
+        raise PolicyError(f"{where}: indicator {ch.indicator!r} is not a program of the rule files")
+    for o in ch.origins:
+        if o == ALL:  # the engine claims a program only for the origins it names (like apta_b's ALL)
+            raise PolicyError(f"{where}: name the origins (ISO-2 or groups), not ALL")
+        _check_origin(o, policy.groups, where)
+    return Program(id=f"scenario_{sc.scenario.id.replace('-', '_')}_{i}", authority=ch.authority,
+                   indicator=ch.indicator, title=ch.title, origins=list(ch.origins), start=ch.from_,
+                   end=ch.to, citation=ch.citation, published=ch.from_, confidence=ch.confidence,
+                   notes=f"scenario {sc.scenario.id} ({sc.content_hash})")
+
+
 def _hash(base: str, sc: LoadedScenario) -> str:
     return hashlib.sha256(f"{base}|{sc.scenario.id}|{sc.content_hash}".encode()).hexdigest()[:12]
 
@@ -65,7 +81,7 @@ def apply(policy: Policy, sc: LoadedScenario) -> Overlaid:
     """The policy with the scenario's changes (the base policy is left unchanged)."""
     measures = {bm.id: bm for bm in policy.measures}
     order = [bm.id for bm in policy.measures]
-    zero, grants, touched = [], [], []
+    programs, grants, touched = list(policy.programs), [], []
     for i, ch in enumerate(sc.scenario.changes):
         where = f"{sc.path}: changes[{i}] ({ch.type})"
         if isinstance(ch, End):
@@ -123,13 +139,13 @@ def apply(policy: Policy, sc: LoadedScenario) -> Overlaid:
             measures[m.id] = BoundMeasure(m, inst, m.end)
             order.append(m.id)
             touched.append(m.id)
-        elif isinstance(ch, ZeroColumn1):
-            zero.append(ch)
+        elif isinstance(ch, GrantPreference):
+            programs.append(_program(policy, sc, i, ch, where))
         elif isinstance(ch, GrantProgram):
             grants.append(ch)
     bound = [measures[mid] for mid in order]
     refs = {bm.id: set(bm.measure.excluded_by) for bm in bound}
     ordered = tuple(_topological(bound, refs))
     version = _hash(policy.version, sc)
-    return Overlaid(replace(policy, measures=ordered, version=version), tuple(zero), tuple(grants),
-                    tuple(dict.fromkeys(touched)))
+    return Overlaid(replace(policy, measures=ordered, programs=tuple(programs), version=version),
+                    tuple(grants), tuple(dict.fromkeys(touched)))

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tariffline.errors import PolicyError
-from tariffline.policy.schema import Measure, Rate, check_id
+from tariffline.policy.schema import Confidence, Measure, Rate, check_id
 from tariffline.policy.yamlfile import line_of, read_yaml
 
 LIBRARY = Path(__file__).resolve().parent.parent / "rules" / "scenarios"
@@ -65,13 +65,27 @@ class Add(_Model):
     measure: Measure
 
 
-class ZeroColumn1(_Model):
-    """Column 1 (MFN) duty set to zero for an origin's goods under some HTS prefixes (SC-05)."""
+class GrantPreference(_Model):
+    """U.S. side: ``origins`` may claim the rates the HTS Special column prints for a program
+    ``indicator`` (e.g. ``B``: Free on the automotive products of General Note 5), from ``from``.
+    The overlay adds it to the policy's preference programs, so the engine's column 1 claims it
+    like any other preference (the lower of it and MFN; SC-30)."""
 
-    type: Literal["zero_column1"]
+    type: Literal["grant_preference"]
     origins: list[str] = Field(min_length=1)
-    prefixes: list[str] = Field(min_length=1)
+    indicator: str
+    authority: str  # the name the column 1 layer reports, e.g. "USJTA stage 2 (scenario)"
+    title: str
+    citation: str  # why these rates: the scenario's reasoning and the indicator's legal basis
     from_: dt.date = Field(alias="from")
+    to: dt.date | None = None  # first day no longer claimable (null: open)
+    confidence: Confidence = "uncertain"
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.to is not None and self.to <= self.from_:
+            raise ValueError(f"to {self.to} is not after from {self.from_}")
+        return self
 
 
 class GrantProgram(_Model):
@@ -79,11 +93,11 @@ class GrantProgram(_Model):
 
     type: Literal["grant_program"]
     program: str
-    origin: str
+    origin: Literal["US"]  # Japan's side is weighted by U.S. exports (scenarios/japan_side.py)
     from_: dt.date = Field(alias="from")
 
 
-Change = Annotated[Union[End, Extend, SetRate, SwitchOff, Add, ZeroColumn1, GrantProgram],
+Change = Annotated[Union[End, Extend, SetRate, SwitchOff, Add, GrantPreference, GrantProgram],
                    Field(discriminator="type")]
 
 
@@ -147,4 +161,4 @@ def load_scenario(id_or_file: str | Path) -> LoadedScenario:
     return LoadedScenario(scenario=sc, path=str(path), content_hash=digest)
 
 
-_TAGS = {"end", "extend", "set_rate", "switch_off", "add", "zero_column1", "grant_program"}
+_TAGS = {"end", "extend", "set_rate", "switch_off", "add", "grant_preference", "grant_program"}

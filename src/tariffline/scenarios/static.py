@@ -1,23 +1,21 @@
 """Static effects: the basket rated under the baseline and the scenario policy on one date.
 
-Both runs go through ``compute_duties(rows, policy=...)``; the only post-engine step is a
-scenario's ``zero_column1`` change, which removes the MFN column 1 layer of the rows it names
-(SC-05). Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the
-change by HS chapter and the 20 lines that move most, each with both sets of layers.
+Both runs go through ``compute_duties(rows, policy=...)`` with nothing after the engine.
+Results: duties by authority, ETR, revenue on the trade basket (no behaviour), the change by HS
+chapter and the 20 lines that move most, each with both sets of layers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import polars as pl
 
 from tariffline.engine import compute_duties
 from tariffline.policy.loader import Policy
-from tariffline.scenarios.overlay import Overlaid
 
-MFN_LAYER = "column1:mfn"
 TOP_LINES = 20
 
 
@@ -31,33 +29,24 @@ class Rated:
     policy_version: str
 
 
-def rate(rows: pl.DataFrame, day: dt.date, policy: Policy, overlaid: Overlaid | None = None) -> Rated:
+def rate(rows: pl.DataFrame, day: dt.date, policy: Policy) -> Rated:
     """Rate engine rows (``etr.compute.engine_rows``) entered on ``day`` under ``policy``."""
     res = compute_duties(rows.with_columns(pl.lit(day, dtype=pl.Date).alias("entry_date")), policy=policy,
                          claim_preferences=True, missing_quantity="ave_estimate")
     layers = res.layers.select(pl.col("row_id").cast(pl.UInt32), "measure_id", "authority", "heading",
                                "rate", "amount")
     totals = res.totals.select(pl.col("row_id").cast(pl.UInt32), "total_duty", "error")
-    if overlaid is not None:
-        for z in overlaid.zero_column1:
-            if day < z.from_:
-                continue
-            hit = rows.filter(pl.col("origin").is_in(z.origins)
-                              & pl.any_horizontal(pl.col("hts").str.starts_with(p) for p in z.prefixes)
-                              ).select(pl.col("row_id").cast(pl.UInt32))
-            drop = (pl.col("measure_id") == MFN_LAYER) & pl.col("row_id").is_in(hit["row_id"].implode())
-            cut = layers.filter(drop).group_by("row_id").agg(pl.col("amount").sum().alias("_cut"))
-            layers = layers.filter(~drop)
-            totals = totals.join(cut, on="row_id", how="left").with_columns(
-                (pl.col("total_duty") - pl.col("_cut").fill_null(0.0)).alias("total_duty")).drop("_cut")
     out = rows.select(pl.col("row_id").cast(pl.UInt32), "hts", "origin", "value").join(
         totals, on="row_id", how="left").rename({"total_duty": "duty"})
     return Rated(out, layers, res.policy_version)
 
 
 def _by_authority(layers: pl.DataFrame, ok_ids: pl.Series) -> dict[str, float]:
+    """Duties by authority, summed exactly (``math.fsum``: independent of row order, so two runs
+    of the same duties give exactly the same totals)."""
     f = layers.filter(pl.col("row_id").is_in(ok_ids.implode()))
-    return {a: float(d) for a, d in f.group_by("authority").agg(pl.col("amount").sum()).iter_rows()}
+    return {a: math.fsum(f.filter(pl.col("authority") == a)["amount"].to_list())
+            for a in f["authority"].unique().to_list()}
 
 
 def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
@@ -67,7 +56,7 @@ def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
                                                           pl.col("error").alias("error_s")), on="row_id")
     ok = joined.filter(pl.col("error").is_null() & pl.col("error_s").is_null())
     imports = float(ok["value"].sum() or 0.0)
-    d_b, d_s = float(ok["duty"].sum() or 0.0), float(ok["duty_s"].sum() or 0.0)
+    d_b, d_s = math.fsum(ok["duty"].to_list()), math.fsum(ok["duty_s"].to_list())
     auth_b, auth_s = _by_authority(base.layers, ok["row_id"]), _by_authority(scen.layers, ok["row_id"])
     by_auth = {a: {"baseline_usd": auth_b.get(a, 0.0), "scenario_usd": auth_s.get(a, 0.0),
                    "change_usd": auth_s.get(a, 0.0) - auth_b.get(a, 0.0),
@@ -75,12 +64,12 @@ def summarise(base: Rated, scen: Rated, origins: frozenset[str] | None) -> dict:
                for a in sorted(set(auth_b) | set(auth_s))}
     chapters = (ok.group_by(pl.col("hts").str.slice(0, 2).alias("chapter"))
                 .agg(pl.col("value").sum().alias("imports_usd"), pl.col("duty").sum().alias("baseline_usd"),
-                     pl.col("duty_s").sum().alias("scenario_usd"))
-                .with_columns((pl.col("scenario_usd") - pl.col("baseline_usd")).alias("change_usd"))
+                     pl.col("duty_s").sum().alias("scenario_usd"),
+                     (pl.col("duty_s") - pl.col("duty")).sum().alias("change_usd"))  # 0 where no row moves
                 .filter(pl.col("change_usd") != 0).sort("change_usd", descending=True))
     lines = (ok.group_by("hts", "origin").agg(pl.col("value").sum(), pl.col("duty").sum(),
-                                             pl.col("duty_s").sum(), pl.col("row_id"))
-             .with_columns((pl.col("duty_s") - pl.col("duty")).alias("change"))
+                                             pl.col("duty_s").sum(), pl.col("row_id"),
+                                             (pl.col("duty_s") - pl.col("duty")).sum().alias("change"))
              .filter(pl.col("change") != 0)
              .sort(pl.col("change").abs(), "hts", "origin", descending=[True, False, False]).head(TOP_LINES))
     top = []
