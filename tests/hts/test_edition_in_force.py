@@ -152,12 +152,12 @@ def test_a_lookup_parses_only_the_edition_it_needs(tmp_path, monkeypatch):
     from tariffline.hts import loader
 
     monkeypatch.setenv("TARIFFLINE_CACHE", str(tmp_path))
-    column1._edition_subset.cache_clear()
+    column1._edition_full.cache_clear()
     loader._load_cached.cache_clear()
     res = api.duty("8703.23.01", origin="GB", date="2026-03-01", value=1000)
     assert res["edition"] == "hts_2026_rev4"
     assert len(list((tmp_path / "parsed").glob("hts-*/manifest.json"))) == 1
-    column1._edition_subset.cache_clear()
+    column1._edition_full.cache_clear()
 
 
 def test_law_currency_reports_change_records_beside_the_newest_full_edition():
