@@ -53,7 +53,13 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
            claim_preferences, loaded, known, fees, mode)
     return ENGINE.answer(key, lambda policy: _duty(policy, hts, origin, day, value, quantity, quantity_unit,
                                                    unit_value, metal_value, program, claim_preferences,
-                                                   loaded, known, fees, mode))
+                                                   loaded, known, fees, mode), copier=_copy_answer)
+
+
+def _copy_answer(answer: dict) -> dict:
+    """A copy of an api.duty answer sharing nothing mutable with it (its values are flat)."""
+    return {**answer, "layers": [dict(x) for x in answer["layers"]], "notes": list(answer["notes"]),
+            "warnings": list(answer["warnings"]), "law": dict(answer["law"])}
 
 
 def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, metal_value, program,
@@ -66,11 +72,13 @@ def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, 
     except scalar.Fallback:
         found = None
     if found is not None:
-        tot, layers, version, law = found["totals"], found["layers"], found["policy_version"], scalar.law(policy)
+        tot, layers, version = found["totals"], found["layers"], found["policy_version"]
+        law, law_dict = scalar.law(policy), scalar.law_dict(policy)
     else:
         tot, layers, version = _one_row(policy, hts, origin, day, value, quantity, quantity_unit, unit_value,
                                         metal_value, program, claim_preferences, loaded, known)
         law = law_currency()
+        law_dict = law.as_dict()
     notes = list(tot["notes"])
     extra = {}
     if fees:
@@ -87,7 +95,7 @@ def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, 
         "layers": layers,
         "total_rate": tot["total_rate"], "total_duty": tot["total_duty"], **extra,
         "estimated": tot["estimated"], "notes": notes, "policy_version": version,
-        "law_current_through": law.current_through, "law": law.as_dict(),
+        "law_current_through": law.current_through, "law": law_dict,
         "warnings": [w for w in (law.warning(day),) if w],
     }
 

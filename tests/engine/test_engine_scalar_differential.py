@@ -105,7 +105,7 @@ def policy():
 
 def test_scalar_path_equals_the_engine(policy):
     done, left = _compare(_rows(2500, 10, policy), policy, None, True)
-    assert done >= 0.9 * (done + left), (done, left)
+    assert done >= 0.97 * (done + left), (done, left)  # the rest: inputs the engine refuses
 
 
 def test_scalar_path_without_preferences_and_as_known_on(policy):

@@ -41,22 +41,31 @@ class LookupEngine:
             self._policy, self._checked = load_policy(), now
         return self._policy
 
-    def answer(self, key: Hashable, compute: Callable[[Policy], object]) -> object:
+    def answer(self, key: Hashable, compute: Callable[[Policy], object],
+               copier: Callable[[object], object] = copy.deepcopy) -> object:
         """``compute(policy)`` for ``key`` (with the policy version), from the cache when known.
-        The caller gets its own copy; errors are not cached."""
+        The caller gets its own copy (made by ``copier``); errors are not cached."""
         policy = self.policy()
         full = (policy.version, key)
         with self._lock:
             hit = self._answers.get(full)
             if hit is not None:
                 self._answers.move_to_end(full)
-                return copy.deepcopy(hit)
+                return copier(hit)
         value = compute(policy)
         with self._lock:
             self._answers[full] = value
             while len(self._answers) > self._max:
                 self._answers.popitem(last=False)
-        return copy.deepcopy(value)
+        return copier(value)
+
+    def warm(self) -> float:
+        """Read the editions and the policy ahead of the first lookups; returns the seconds taken."""
+        from tariffline.engine import scalar
+
+        t0 = time.perf_counter()
+        scalar.warm(self.policy())
+        return time.perf_counter() - t0
 
     def clear(self) -> None:
         with self._lock:

@@ -19,8 +19,11 @@ compiled signatures. A context is constant between two consecutive change dates 
 date condition of the rules is ``day >= d`` or ``day < d`` with ``d`` among them.
 
 Cases left to the vectorised engine (:class:`Fallback`): any input the engine refuses (its error
-messages are the engine's), a code missing from the edition in force (answered from the nearest
-edition holding it), a policy whose stack groups hold row-dependent rates (the chain path).
+messages are the engine's: malformed code, unknown origin, date outside coverage, number out of
+range, a code in no edition on hand), and a policy whose stack groups hold row-dependent rates
+(the chain path). A code missing from the edition in force is answered here from the edition
+nearest in time that holds it, as ``column1.locate_lines`` does (the index of every edition's
+codes is read on the first such code, or by :func:`warm`).
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 
 from tariffline.countries import to_iso2
 from tariffline.engine import column1 as c1
 from tariffline.engine import signatures as sg
 from tariffline.engine.inputs import COVERAGE_START, HORIZON_YEARS, LIMITS, ZERO_OK
-from tariffline.engine.measures import _in, _resolved, legal_entries
+from tariffline.engine.measures import _resolved, legal_entries
 from tariffline.engine.quantities import unit_key
 from tariffline.errors import InputError, TariffLineError
 from tariffline.hts.editions import edition_for, editions
@@ -68,7 +72,8 @@ class _Edition:
     spec_keys: np.ndarray
     spec_rows: np.ndarray
     children: dict = field(default_factory=dict)  # 8-digit code -> first 10-digit line (lazy)
-    cache: dict = field(default_factory=dict)  # code -> (line_hts, row dict) or None
+    cache: dict = field(default_factory=dict)  # code -> (line_hts, note, row dict, key) or None
+    specials: dict = field(default_factory=dict)  # line key -> special-program rows
 
 
 def _sorted(keys) -> tuple[np.ndarray, np.ndarray]:
@@ -85,8 +90,31 @@ class _Editions:
         self.memo = c1._days_memo(self.pool)
         self.index = c1._edition_index()
         self.labels = {e.name: e.edition for e in self.pool}
+        self.infos = {e.name: e for e in self.pool}
+        self._holding: dict | None = None
         self._by_name: dict[str, _Edition] = {}
         self._lock = threading.Lock()
+
+    def nearest(self, code: str, day: dt.date) -> str | None:
+        """The edition nearest in time to ``day`` holding ``code`` (column1._nearest_holding)."""
+        if self._holding is None:
+            with self._lock:
+                if self._holding is None:
+                    grouped = c1.code_index().group_by("hts").agg(pl.col("edition"))
+                    self._holding = dict(zip(grouped.get_column("hts").to_list(),
+                                             grouped.get_column("edition").to_list()))
+        best = None
+        for name in self._holding.get(code, ()):
+            info = self.infos.get(name)
+            if info is None or info.effective_from is None:
+                continue
+            start, end = info.effective_from, info.effective_to
+            far = ((start - day).days if day < start
+                   else (day - end).days + 1 if end is not None and day >= end else 0)
+            rank = (far, -start.toordinal())
+            if best is None or rank < best[0]:
+                best = (rank, name)
+        return best and best[1]
 
     def day(self, day: dt.date):
         e = self.memo.get(day)
@@ -101,7 +129,7 @@ class _Editions:
         with self._lock:
             ed = self._by_name.get(name)
             if ed is None:
-                info = next(e for e in self.pool if e.name == name)
+                info = self.infos[name]
                 directory = parsed_dirs([info])[name]
                 idx = self.index[name]
                 lines, special = c1._edition_full(name, directory, parsed_stamp(directory), idx)
@@ -117,7 +145,7 @@ def _key(index: int, code: str) -> int:
 
 
 def _find(ed: _Edition, key: int) -> int | None:
-    i = int(np.searchsorted(ed.line_keys, key))
+    i = int(ed.line_keys.searchsorted(np.uint64(key)))
     if i < len(ed.line_keys) and ed.line_keys[i] == key:
         return int(ed.line_rows[i])
     return None
@@ -157,10 +185,13 @@ def _line(ed: _Edition, hts10: str) -> tuple[str, str | None, dict] | None:
 
 
 def _specials(ed: _Edition, key: int) -> list[dict]:
-    lo = int(np.searchsorted(ed.spec_keys, key, side="left"))
-    hi = int(np.searchsorted(ed.spec_keys, key, side="right"))
-    rows = sorted(int(r) for r in ed.spec_rows[lo:hi])
-    return [ed.special.row(r, named=True) for r in rows]
+    """The special-program rows of the line with key ``key``, in the edition's order."""
+    hit = ed.specials.get(key)
+    if hit is None:
+        k = np.uint64(key)
+        lo, hi = int(ed.spec_keys.searchsorted(k, "left")), int(ed.spec_keys.searchsorted(k, "right"))
+        hit = ed.specials[key] = [ed.special.row(r, named=True) for r in sorted(int(r) for r in ed.spec_rows[lo:hi])]
+    return hit
 
 
 # --- duties of a rate expression (column1._duty, quantities.specific_part) ------------------------
@@ -299,24 +330,46 @@ class _View:
                 "citation": f"{bm.citation}; {m.source}", "confidence": bm.confidence,
                 "steps": steps, "step_days": [s[0] for s in steps]})
         self.products: dict[str, tuple[int, int]] = {}
+        self.include: dict | None = None
         self.contexts: dict[tuple, tuple] = {}
         self.compiled: dict[tuple, dict] = {}
         self.partials: dict[int, str | None] = {}
+
+    def _scopes(self) -> None:
+        """Prefix -> bits of the measures whose include (exclude) list holds it, by prefix length;
+        8-digit parent -> bits of the measures naming some of its 10-digit lines."""
+        self.no_include, self.include, self.exclude, self.parents = 0, {}, {}, {}
+        for i, bm in enumerate(self.measures):
+            scope = bm.measure.products
+            if scope.include is None:
+                self.no_include |= 1 << i
+            else:
+                inc = _resolved(scope.include)
+                for n, codes in inc.items():
+                    table = self.include.setdefault(n, {})
+                    for c in codes:
+                        table[c] = table.get(c, 0) | 1 << i
+                for c in {c[:8] for c in inc.get(10, ())}:
+                    self.parents[c] = self.parents.get(c, 0) | 1 << i
+            for n, codes in _resolved(scope.exclude).items():
+                table = self.exclude.setdefault(n, {})
+                for c in codes:
+                    table[c] = table.get(c, 0) | 1 << i
 
     def product_bits(self, code: str) -> tuple[int, int]:
         """(in scope, partly in scope) bits per measure, as measures._masks_python marks them."""
         hit = self.products.get(code)
         if hit is None:
-            p = q = 0
-            for i, bm in enumerate(self.measures):
-                scope = bm.measure.products
-                inc = _resolved(scope.include) if scope.include is not None else None
-                inside = (inc is None or _in(code, inc)) and not _in(code, _resolved(scope.exclude))
-                if inside:
-                    p |= 1 << i
-                if inc is not None and 10 in inc and len(code) == 8 and not inside \
-                        and code in {c[:8] for c in inc[10]}:
-                    q |= 1 << i
+            if self.include is None:
+                self._scopes()
+            inc = self.no_include
+            for n, table in self.include.items():
+                inc |= table.get(code[:n], 0)
+            exc = 0
+            for n, table in self.exclude.items():
+                exc |= table.get(code[:n], 0)
+            p = inc & ~exc
+            q = self.parents.get(code, 0) & ~p if len(code) == 8 else 0
             hit = self.products[code] = (p, q)
         return hit
 
@@ -386,11 +439,21 @@ def _editions() -> _Editions:
 
 def law(policy: Policy):
     """law_currency(policy), once per policy version."""
+    return _law(policy)[0]
+
+
+def law_dict(policy: Policy) -> dict:
+    """law(policy).as_dict(), a copy of the one made once per policy version."""
+    return dict(_law(policy)[1])
+
+
+def _law(policy: Policy) -> tuple:
     from tariffline.law import law_currency
 
     hit = _LAW.get(policy.version)
     if hit is None:
-        hit = _LAW[policy.version] = law_currency(policy)
+        cur = law_currency(policy)
+        hit = _LAW[policy.version] = (cur, cur.as_dict())
     return hit
 
 
@@ -455,8 +518,16 @@ def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quant
     info = eds.day(day)
     ed = eds.edition(info.name)
     found = _line(ed, hts10)
-    if found is None:
-        raise Fallback  # answered from the nearest edition holding the code
+    if found is None:  # the code from the edition nearest in time that has it
+        alt = eds.nearest(hts10, day)
+        if alt is None:
+            raise Fallback  # in no edition on hand: the engine's error
+        ed = eds.edition(alt)
+        row = _find(ed, _key(ed.index, hts10))
+        if row is None:
+            raise Fallback
+        found = (hts10, f"code not in the edition in force; rates from edition {alt}",
+                 ed.lines.row(row, named=True), _key(ed.index, hts10))
     line_hts, note_line, line, lk = found
 
     # column 1 (column1.column1)
@@ -553,3 +624,17 @@ def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quant
               "description": line["description"], "total_duty": total, "total_rate": total / value,
               "estimated": estimated, "notes": notes, "flags": flags}
     return {"totals": totals, "layers": layers, "policy_version": view.policy.version}
+
+
+def warm(policy: Policy) -> None:
+    """Read ahead what new lookups would read on first use: every edition on hand (indexed), the
+    index of every edition's codes, the policy as finally amended."""
+    eds = _editions()
+    for info in eds.pool:
+        eds.edition(info.name)
+    eds.nearest("", COVERAGE_START)
+    _view(policy, None)
+    day, last = COVERAGE_START, _horizon(policy)
+    while day <= last:
+        eds.day(day)
+        day += dt.timedelta(days=1)
