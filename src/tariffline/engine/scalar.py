@@ -52,6 +52,7 @@ from tariffline.policy.loader import ALL, Policy
 _HTS_OK = re.compile(r"[0-9]{8}(?:[0-9]{2})?")
 _STRIP = re.compile(r"[.\s]")
 _FAR = dt.date(9999, 12, 31)
+_MAX_ENTRIES = 200_000  # a per-process cache of contexts or codes is emptied beyond this
 
 
 class Fallback(Exception):
@@ -180,6 +181,8 @@ def _line(ed: _Edition, hts10: str) -> tuple[str, str | None, dict] | None:
         if child is not None:
             row, line = _find(ed, _key(ed.index, child)), child
     out = None if row is None else (line, note, ed.lines.row(row, named=True), _key(ed.index, line))
+    if len(ed.cache) > _MAX_ENTRIES:
+        ed.cache.clear()
     ed.cache[hts10] = out
     return out
 
@@ -391,6 +394,8 @@ class _View:
             may = _program_open(pol, None, iso, day, program)
             cands = [(ind, p) for ind, o, start, end, p in self.programs
                      if o == iso and start <= day < end and (program is None or program == ind)]
+            if len(self.contexts) > _MAX_ENTRIES:
+                self.contexts.clear()
             hit = self.contexts[key] = (bits, col2, cite, may, cands)
         return hit
 
@@ -411,7 +416,7 @@ class _View:
 
 
 _VIEWS: dict[tuple, _View] = {}
-_EDITIONS: list[_Editions] = []
+_EDITIONS: dict[tuple, _Editions] = {}  # per set of editions on hand
 _LAW: dict[str, object] = {}
 _LOCK = threading.Lock()
 
@@ -430,11 +435,16 @@ def _view(policy: Policy, known: dt.date | None) -> _View:
 
 
 def _editions() -> _Editions:
-    if not _EDITIONS:
+    pool = tuple(editions())
+    eds = _EDITIONS.get(pool)
+    if eds is None:
         with _LOCK:
-            if not _EDITIONS:
-                _EDITIONS.append(_Editions())
-    return _EDITIONS[0]
+            eds = _EDITIONS.get(pool)
+            if eds is None:
+                if len(_EDITIONS) >= 4:
+                    _EDITIONS.clear()
+                eds = _EDITIONS[pool] = _Editions()
+    return eds
 
 
 def law(policy: Policy):
