@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -416,7 +417,7 @@ class _View:
 
 
 _VIEWS: dict[tuple, _View] = {}
-_EDITIONS: dict[tuple, _Editions] = {}  # per set of editions on hand
+_EDITIONS: dict[tuple, _Editions] = {}
 _LAW: dict[str, object] = {}
 _LOCK = threading.Lock()
 
@@ -435,15 +436,17 @@ def _view(policy: Policy, known: dt.date | None) -> _View:
 
 
 def _editions() -> _Editions:
-    pool = tuple(editions())
-    eds = _EDITIONS.get(pool)
+    """The editions on hand, per set of editions and per data cache and mirror (as column1 reads
+    them afresh from another cache directory)."""
+    key = (tuple(editions()), os.environ.get("TARIFFLINE_CACHE"), os.environ.get("TARIFFLINE_MIRROR"))
+    eds = _EDITIONS.get(key)
     if eds is None:
         with _LOCK:
-            eds = _EDITIONS.get(pool)
+            eds = _EDITIONS.get(key)
             if eds is None:
                 if len(_EDITIONS) >= 4:
                     _EDITIONS.clear()
-                eds = _EDITIONS[pool] = _Editions()
+                eds = _EDITIONS[key] = _Editions()
     return eds
 
 
