@@ -342,30 +342,34 @@ class _View:
     def _scopes(self) -> None:
         """Prefix -> bits of the measures whose include (exclude) list holds it, by prefix length;
         8-digit parent -> bits of the measures naming some of its 10-digit lines."""
-        self.no_include, self.include, self.exclude, self.parents = 0, {}, {}, {}
+        no_include, include, exclude, parents = 0, {}, {}, {}
         for i, bm in enumerate(self.measures):
             scope = bm.measure.products
             if scope.include is None:
-                self.no_include |= 1 << i
+                no_include |= 1 << i
             else:
                 inc = _resolved(scope.include)
                 for n, codes in inc.items():
-                    table = self.include.setdefault(n, {})
+                    table = include.setdefault(n, {})
                     for c in codes:
                         table[c] = table.get(c, 0) | 1 << i
                 for c in {c[:8] for c in inc.get(10, ())}:
-                    self.parents[c] = self.parents.get(c, 0) | 1 << i
+                    parents[c] = parents.get(c, 0) | 1 << i
             for n, codes in _resolved(scope.exclude).items():
-                table = self.exclude.setdefault(n, {})
+                table = exclude.setdefault(n, {})
                 for c in codes:
                     table[c] = table.get(c, 0) | 1 << i
+        self.no_include, self.exclude, self.parents = no_include, exclude, parents
+        self.include = include  # last: product_bits reads the tables once it is set
 
     def product_bits(self, code: str) -> tuple[int, int]:
         """(in scope, partly in scope) bits per measure, as measures._masks_python marks them."""
         hit = self.products.get(code)
         if hit is None:
             if self.include is None:
-                self._scopes()
+                with _LOCK:
+                    if self.include is None:
+                        self._scopes()
             inc = self.no_include
             for n, table in self.include.items():
                 inc |= table.get(code[:n], 0)
