@@ -112,3 +112,42 @@ def test_scalar_path_without_preferences_and_as_known_on(policy):
     rows = _rows(600, 11, policy)
     _compare(rows, policy, None, False)
     _compare(rows, policy, dt.date(2025, 6, 1), True)
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    return _same(a, b)
+
+
+def test_api_duty_answer_is_the_same_by_either_path(policy, monkeypatch):
+    """The whole api.duty answer (law currency, warnings, fees, version) built from the scalar path
+    equals the one built from compute_duties on one row."""
+    from tariffline import api
+
+    rows = _rows(25, 12, policy).to_dicts()
+    cases = [(r, False, None) for r in rows] + [
+        ({**rows[0], "hts": "8703.23.01", "origin": "JP", "entry_date": dt.date(2026, 12, 1)}, True, "ocean"),
+        ({**rows[1], "hts": "7208.10.15", "origin": "CN", "entry_date": dt.date(2025, 10, 1)}, True, None)]
+
+    def answer(r, fees, mode):
+        try:
+            return api._duty(policy, r["hts"], r["origin"], r["entry_date"], r["value"], r["quantity"],
+                             r["quantity_unit"], r["unit_value"], r["metal_value"], r["program"], True,
+                             r["loaded_date"], None, fees, mode)
+        except InputError as exc:
+            return str(exc)
+
+    fast = [answer(*c) for c in cases]
+
+    def refuse(*_a, **_k):
+        raise scalar.Fallback
+
+    monkeypatch.setattr(scalar, "entry", refuse)
+    slow = [answer(*c) for c in cases]
+    for c, f, s in zip(cases, fast, slow):
+        assert _close(f, s), (c, f, s)
+    assert any(isinstance(f, dict) and f["warnings"] for f in fast)
+    assert any(isinstance(f, dict) and "total_fees" in f for f in fast)
