@@ -2,8 +2,10 @@
 
 One object per process holds the loaded policy and the answers already given, keyed by the
 policy's ``version``, ``as_known_on`` and every input of the lookup: a repeated lookup is a dict
-access and a copy, not an engine run. A new lookup runs the engine on one row (the measures that
-cannot reach it are pruned, see ``engine.measures.relevant_measures``).
+access and a copy, not an engine run. A new lookup takes the scalar path (``engine.scalar``: the
+same answer computed for one entry in plain Python from per-process caches), or, for the cases it
+leaves, the engine on one row. :meth:`LookupEngine.warm` reads the editions ahead of the first
+lookups.
 
 The rule files are re-checked (their names, sizes and times) at most once per
 :data:`RECHECK_SECONDS`; a new policy version misses every cached answer.
