@@ -8,8 +8,9 @@ Each case runs in its own process (wall seconds, peak RSS of that process):
   batch_parquet  api.batch on the Parquet ledger, written to Parquet
   batch_csv      api.batch on the same ledger as CSV, written to CSV
   schedule       every 10-digit line of the 2026 Rev 4 schedule, origin JP, one date
-  lookup         api.duty warm p50/p99 over varied lines, origins and dates: new questions
-                 (an engine run on one row) and repeated ones (the process-wide engine's answers)
+  lookup         api.duty warm p50/p99 (wall and CPU) over 2,000 varied lines, origins, dates and
+                 metal values: new questions (the scalar path) and repeated ones (the process-wide
+                 engine's answers), after ENGINE.warm() (its seconds reported as warmup_s)
   cli_cold       `tariffline duty` in a fresh interpreter
   dask           the Dask batch on 2 local worker processes, the ledger in 4 Parquet parts
   etr_japan      Japan's daily ETR series 2018 -> --etr-end (benchmarks/bench_etr.py)
