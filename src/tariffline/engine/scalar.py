@@ -73,7 +73,7 @@ class _Edition:
     line_rows: np.ndarray  # row of each sorted key (first of equal keys first)
     spec_keys: np.ndarray
     spec_rows: np.ndarray
-    children: dict = field(default_factory=dict)  # 8-digit code -> first 10-digit line (lazy)
+    children: dict | None = None  # 8-digit code -> its first 10-digit line (built on first use)
     cache: dict = field(default_factory=dict)  # code -> (line_hts, note, row dict, key) or None
     specials: dict = field(default_factory=dict)  # line key -> special-program rows
 
@@ -154,18 +154,18 @@ def _find(ed: _Edition, key: int) -> int | None:
 
 
 def _first_child(ed: _Edition, code8: str) -> str | None:
-    if not ed.children:
-        hts = ed.lines.get_column("hts").to_list()
+    """The first 10-digit line under an 8-digit code (column1._children)."""
+    if ed.children is None:
         kids: dict[str, str] = {}
-        for h in hts:
+        for h in ed.lines.get_column("hts").to_list():
             if h is not None and len(h) == 10 and (h[:8] not in kids or h < kids[h[:8]]):
                 kids[h[:8]] = h
-        ed.children = kids or {"": ""}
+        ed.children = kids
     return ed.children.get(code8)
 
 
-def _line(ed: _Edition, hts10: str) -> tuple[str, str | None, dict] | None:
-    """(line_hts, note_line, line row) as locate_lines finds them in this edition, or None."""
+def _line(ed: _Edition, hts10: str) -> tuple[str, str | None, dict, int] | None:
+    """(line_hts, note_line, line row, line key) as locate_lines finds them in this edition, or None."""
     hit = ed.cache.get(hts10)
     if hit is not None or hts10 in ed.cache:
         return hit
@@ -228,9 +228,8 @@ def _specific(line: dict, amount_col: str, unit_col: str, q: dict) -> tuple[floa
     if _and(has_spec, have_q, None if unit_ok is None else not unit_ok):
         if q["quantity_unit"] is not None and unit is not None:
             problem = f"quantity unit '{q['quantity_unit']}' does not match the duty's unit '{unit}'"
-    elif has_spec and not have_q and not have_uv:
-        if unit is not None:
-            problem = f"the duty has a specific part per {unit}; give a quantity in {unit} or a unit value"
+    elif has_spec and not have_q and not have_uv and unit is not None:
+        problem = f"the duty has a specific part per {unit}; give a quantity in {unit} or a unit value"
     return duty, estimated, problem
 
 
@@ -288,9 +287,7 @@ def _context(policy: Policy, bm, iso, day, program, loaded, claim_default) -> bo
     if bm.end is not None and not day < bm.end:
         return False
     t = m.in_transit
-    if t is not None and loaded is not None and loaded < t.loaded_before and day < t.entered_before:
-        return False
-    return True
+    return not (t is not None and loaded is not None and loaded < t.loaded_before and day < t.entered_before)
 
 
 # --- one policy view ---------------------------------------------------------------------------
