@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 from tariffline.engine import compute_duties, scalar
-from tariffline.engine.column1 import edition_tables
 from tariffline.errors import InputError
+from tariffline.hts.loader import load_edition
 from tariffline.policy.loader import load_policy
 
 ORIGINS = ["JP", "CN", "CA", "MX", "GB", "KR", "DE", "BR", "IN", "FR", "VN", "AU", "RU", "HK"]
@@ -31,7 +31,7 @@ PROGRAMS = [None] * 12 + ["none", "S", "A", "JP", "KR", "AU"]
 
 def _rows(n: int, seed: int, policy) -> pl.DataFrame:
     rnd = random.Random(seed)
-    _, lines, _ = edition_tables(["hts_2025_rev25"])
+    lines = load_edition("hts_2025_rev25").lines
     codes = [c for c in lines.get_column("hts").drop_nulls().to_list() if len(c) in (8, 10)]
     changes = [d for d in policy.change_dates() if dt.date(2018, 1, 1) <= d <= dt.date(2026, 9, 28)]
     out = []
