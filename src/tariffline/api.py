@@ -19,7 +19,7 @@ import polars as pl
 
 from tariffline.commitments import api as commitments  # noqa: F401  (namespace)
 from tariffline.dates import parse_date
-from tariffline.engine import compute_duties
+from tariffline.engine import compute_duties, scalar
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
 from tariffline.engine.lookup import ENGINE
@@ -53,25 +53,33 @@ def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
            claim_preferences, loaded, known, fees, mode)
     return ENGINE.answer(key, lambda policy: _duty(policy, hts, origin, day, value, quantity, quantity_unit,
                                                    unit_value, metal_value, program, claim_preferences,
-                                                   loaded, known, fees, mode))
+                                                   loaded, known, fees, mode), copier=_copy_answer)
+
+
+def _copy_answer(answer: dict) -> dict:
+    """A copy of an api.duty answer sharing nothing mutable with it (its values are flat)."""
+    return {**answer, "layers": [dict(x) for x in answer["layers"]], "notes": list(answer["notes"]),
+            "warnings": list(answer["warnings"]), "law": dict(answer["law"])}
 
 
 def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, metal_value, program,
           claim_preferences, loaded, known, fees, mode) -> dict:
-    """api.duty's answer, computed (see engine.lookup for the cache in front of it)."""
-    row = pl.DataFrame({
-        "hts": [hts], "origin": [origin], "entry_date": [day], "value": [float(value)],
-        "quantity": [quantity], "quantity_unit": [quantity_unit], "unit_value": [unit_value],
-        "metal_value": [metal_value], "program": [program],
-        "loaded_date": [loaded],
-    }, schema_overrides={"quantity": pl.Float64, "quantity_unit": pl.Utf8, "unit_value": pl.Float64,
-                         "metal_value": pl.Float64, "program": pl.Utf8, "loaded_date": pl.Date})
-    res = compute_duties(row, as_known_on=known, claim_preferences=claim_preferences, policy=policy)
-    tot = res.totals.row(0, named=True)
-    if tot["error"]:
-        raise InputError(tot["error"])
-    law = law_currency()
-    layers, notes = res.layers.drop("row_id").to_dicts(), list(tot["notes"])
+    """api.duty's answer, computed (see engine.lookup for the cache in front of it): by the
+    scalar path (engine.scalar), else, for the cases it leaves, by compute_duties on one row."""
+    try:
+        found = scalar.entry(policy, hts, origin, day, value, quantity, quantity_unit, unit_value,
+                             metal_value, program, claim_preferences, loaded, known)
+    except scalar.Fallback:
+        found = None
+    if found is not None:
+        tot, layers, version = found["totals"], found["layers"], found["policy_version"]
+        law, law_dict = scalar.law(policy), scalar.law_dict(policy)
+    else:
+        tot, layers, version = _one_row(policy, hts, origin, day, value, quantity, quantity_unit, unit_value,
+                                        metal_value, program, claim_preferences, loaded, known)
+        law = law_currency()
+        law_dict = law.as_dict()
+    notes = list(tot["notes"])
     extra = {}
     if fees:
         fl, fnotes = fee_layers(pl.DataFrame({"row_id": [0], "value": [float(value)], "entry_date": [day],
@@ -86,10 +94,27 @@ def _duty(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, 
         "date": day, "as_known_on": known, "value": float(value), "edition": tot["edition"],
         "layers": layers,
         "total_rate": tot["total_rate"], "total_duty": tot["total_duty"], **extra,
-        "estimated": tot["estimated"], "notes": notes, "policy_version": res.policy_version,
-        "law_current_through": law.current_through, "law": law.as_dict(),
+        "estimated": tot["estimated"], "notes": notes, "policy_version": version,
+        "law_current_through": law.current_through, "law": law_dict,
         "warnings": [w for w in (law.warning(day),) if w],
     }
+
+
+def _one_row(policy, hts, origin, day, value, quantity, quantity_unit, unit_value, metal_value, program,
+             claim_preferences, loaded, known) -> tuple[dict, list[dict], str]:
+    """(totals row, layers, policy version) of compute_duties run on the entry as one row."""
+    row = pl.DataFrame({
+        "hts": [hts], "origin": [origin], "entry_date": [day], "value": [float(value)],
+        "quantity": [quantity], "quantity_unit": [quantity_unit], "unit_value": [unit_value],
+        "metal_value": [metal_value], "program": [program],
+        "loaded_date": [loaded],
+    }, schema_overrides={"quantity": pl.Float64, "quantity_unit": pl.Utf8, "unit_value": pl.Float64,
+                         "metal_value": pl.Float64, "program": pl.Utf8, "loaded_date": pl.Date})
+    res = compute_duties(row, as_known_on=known, claim_preferences=claim_preferences, policy=policy)
+    tot = res.totals.row(0, named=True)
+    if tot["error"]:
+        raise InputError(tot["error"])
+    return tot, res.layers.drop("row_id").to_dicts(), res.policy_version
 
 
 def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
