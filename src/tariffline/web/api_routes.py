@@ -45,13 +45,13 @@ def _span(start: str, end: str) -> None:
 
 
 @router.get("/health")
-def health_ep() -> CliJSONResponse:
+async def health_ep() -> CliJSONResponse:
     """Liveness, ``law_current_through`` and the versions of the data loaded."""
     return CliJSONResponse(health())
 
 
 @router.get("/duty")
-def duty(hts: Text, origin: Text, date: Day, value: float = 1000.0, quantity: float | None = None,
+async def duty(hts: Text, origin: Text, date: Day, value: float = 1000.0, quantity: float | None = None,
          unit: OptText = None, unit_value: float | None = None, metal_value: float | None = None,
          program: OptText = None, no_preference: bool = False, loaded_date: OptDay = None,
          as_known_on: OptDay = None, fees: bool = False, mode: OptText = None) -> CliJSONResponse:
