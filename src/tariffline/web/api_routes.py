@@ -4,6 +4,11 @@
 Bad input raises :class:`~tariffline.errors.TariffLineError`; ``web.app`` turns it into a 400
 ``{"error": ...}`` with the CLI's message. No endpoint reads or writes a path chosen by the client:
 uploads go to a private temporary directory and are deleted after the answer.
+
+``/api/health`` and ``/api/duty`` are ``async``: they run on the event loop, because a warm answer
+(from the engine's cache) takes far less than the hop to the threadpool and back, and worker
+threads contending for the GIL lengthen the tail (ASSUMPTIONS.md WB-20). The long verbs (series,
+parity, batch, ETR) stay in the threadpool so that they do not hold the loop.
 """
 
 from __future__ import annotations
@@ -52,9 +57,9 @@ async def health_ep() -> CliJSONResponse:
 
 @router.get("/duty")
 async def duty(hts: Text, origin: Text, date: Day, value: float = 1000.0, quantity: float | None = None,
-         unit: OptText = None, unit_value: float | None = None, metal_value: float | None = None,
-         program: OptText = None, no_preference: bool = False, loaded_date: OptDay = None,
-         as_known_on: OptDay = None, fees: bool = False, mode: OptText = None) -> CliJSONResponse:
+               unit: OptText = None, unit_value: float | None = None, metal_value: float | None = None,
+               program: OptText = None, no_preference: bool = False, loaded_date: OptDay = None,
+               as_known_on: OptDay = None, fees: bool = False, mode: OptText = None) -> CliJSONResponse:
     """Every duty layer on one entry (``tariffline duty --json``)."""
     return CliJSONResponse(api.duty(
         hts, origin=origin, date=date, value=value, quantity=quantity, quantity_unit=unit,
