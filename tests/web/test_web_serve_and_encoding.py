@@ -1,8 +1,9 @@
 """The HTTP answers' JSON (orjson, web/encoding.py) against the CLI's ``--json`` encoder
 (cli/output.print_json), which defines the encoding: parsed back, the two are equal for any data,
 including NaN/inf (null), dates (ISO text), pydantic models, integers beyond 64 bits and non-string
-keys (the last two go through the CLI's encoder). And `tariffline serve --workers 2
---no-access-log` starts and answers in a real process.
+keys (the last two go through the CLI's encoder). The law's currency, computed once per process,
+gives the CLI's fields. And `tariffline serve --workers 2 --no-access-log` starts and answers in
+a real process.
 
 Expected values: the CLI's own output for the same data (an independent encoder, the standard
 library's json), and the golden duty case (8703.23.01 from Japan on 2025-10-01: 15%, EO 14345).
@@ -26,6 +27,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from typer.testing import CliRunner
+
+from tariffline.cli.app import app as cli_app
 from tariffline.cli.output import print_json
 from tariffline.web.encoding import dumps
 
@@ -62,6 +66,21 @@ def test_huge_structure_and_empty_values():
     big = {"rows": [{"rate": i / 7, "day": dt.date(2025, 1, 1) + dt.timedelta(days=i % 400),
                      "nan": float("nan")} for i in range(20_000)], "empty": {}, "none": [], "s": ""}
     assert json.loads(dumps(big)) == _cli(big)
+
+
+def test_japan_rate_without_origin_gives_the_clis_message(client):
+    res = CliRunner().invoke(cli_app, ["japan", "rate", "0201.30", "--date", "2026-06-01"])
+    assert res.exit_code != 0
+    r = client.get("/api/japan/rate?hs=0201.30&date=2026-06-01")
+    assert r.status_code == 400 and r.json() == {"error": str(res.exception)}
+
+
+def test_law_fields_equal_the_clis_once_computed(client):
+    """The currency computed once per process gives the CLI's fields (days before and after it)."""
+    from tariffline.cli.law_footer import law_fields as cli_fields
+    from tariffline.web.health import law_fields
+    for day in ("2025-10-01", "2030-01-01"):
+        assert law_fields(day) == cli_fields(day)
 
 
 def _free_port() -> int:

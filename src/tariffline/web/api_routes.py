@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from tariffline import api
 from tariffline.cli.etr_cmd import _BY, _metal_share
-from tariffline.cli.law_footer import law_fields
+from tariffline.cli.japan_cmd import _origin as _japan_origin
 from tariffline.dates import parse_date
 from tariffline.engine.ledger import read_ledger
 from tariffline.engine.ledger_read import parse_map
@@ -33,7 +33,7 @@ from tariffline.hts import search as search_mod
 from tariffline.hts import show as show_mod
 from tariffline.web import limits
 from tariffline.web.encoding import CliJSONResponse
-from tariffline.web.health import health
+from tariffline.web.health import health, law_fields
 
 router = APIRouter(prefix="/api", default_response_class=CliJSONResponse)
 
@@ -133,7 +133,7 @@ def hts_show(code: str) -> CliJSONResponse:
 @router.get("/japan/rate")
 def japan_rate(hs: Text, date: Day, origin: OptText = None, quota: Literal["in", "out"] = "in") -> CliJSONResponse:
     """The rate Japan charges on each line from one origin (``tariffline japan rate --json``)."""
-    return CliJSONResponse(api.japan.rate(hs, origin, date, unit_values={}, quota=quota))
+    return CliJSONResponse(api.japan.rate(hs, _japan_origin(origin, None), date, unit_values={}, quota=quota))
 
 
 @router.get("/japan/compare")
