@@ -2,14 +2,16 @@
 over varied lines, origins and dates, each against a floor measured in the same run: the same
 load on /api/health (the cost of the HTTP stack alone, no work).
 
-Loads (after a warm-up that sends every query on every connection, then a few seconds of load,
-so the answers come from each worker's engine cache):
+Loads (after a warm-up that sends every query on every connection, twice, then a few seconds of
+load, so the answers come from each worker's engine cache):
   closed   N concurrent clients, each sending its next request when the last answer arrives
   open     a fixed arrival rate (e.g. 100, 200, 400 requests/s), whatever the answers' pace;
            latency is counted from each request's scheduled time, so queueing is not hidden
 
-For each: requests/s, p50/p99/max latency, errors (must be 0); for the run: the server's peak
-memory (VmHWM of each of its processes) and the load generator's CPU per request.
+For each: requests/s, p50/p99/max latency, errors (must be 0) and the server's CPU time per
+request (its cost, which other load on a shared machine changes far less than latency); for the
+run: the server's peak memory (VmHWM of each of its processes) and the load generator's CPU per
+request.
 
 The load generator is this process (the server is another one, with its own GIL): one asyncio
 loop with keep-alive connections that writes raw GET requests and parses the answers with
@@ -190,6 +192,25 @@ async def open_loop(port: int, path: str, rate: float, seconds: float) -> dict:
             **tally.summary(time.perf_counter() - t0)}
 
 
+def _server_pids(pid: int) -> list[int]:
+    """The server's process and its workers (uvicorn's children)."""
+    kids = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(c) for c in kids.read_text().split())] if kids.exists() else [pid]
+
+
+def _server_cpu_s(pids: list[int]) -> float:
+    """CPU seconds (user + system) spent so far by the server's processes: the server's cost per
+    request, which other load on the machine does not change much (unlike latency)."""
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _server_peak_rss_mb(pid: int) -> dict:
     """VmHWM (peak resident memory) of the server and of each of its worker processes."""
     def hwm(p: int) -> float | None:
@@ -201,9 +222,7 @@ def _server_peak_rss_mb(pid: int) -> dict:
             return None
         return None
 
-    kids = Path(f"/proc/{pid}/task/{pid}/children")
-    children = [int(c) for c in kids.read_text().split()] if kids.exists() else []
-    peaks = {p: hwm(p) for p in [pid, *children]}
+    peaks = {p: hwm(p) for p in _server_pids(pid)}
     return {"per_process": [v for v in peaks.values() if v is not None],
             "largest": max((v for v in peaks.values() if v is not None), default=None),
             "sum": round(sum(v for v in peaks.values() if v is not None), 1)}
@@ -233,9 +252,10 @@ def _ratio(a, b):
     return round(a / b, 2) if a and b else None
 
 
-async def _run(args) -> dict:
+async def _run(args, pids: list[int]) -> dict:
     port = args.port
-    await warm_up(port, args.clients)
+    for _ in range(2):  # fresh connections the second time: a worker missed by the first is warmed
+        await warm_up(port, args.clients)
     await closed_loop(port, "/api/duty", args.clients, args.warmup)
     await closed_loop(port, "/api/health", args.clients, args.warmup)
     loads = [("closed", args.clients)] + [("open", r) for r in args.rates]
@@ -245,8 +265,11 @@ async def _run(args) -> dict:
     for kind, n in loads:
         pair = {}
         for path in ("/api/health", "/api/duty"):
+            server_cpu = _server_cpu_s(pids)
             res = (await closed_loop(port, path, n, args.seconds) if kind == "closed"
                    else await open_loop(port, path, n, args.seconds))
+            res["server_cpu_us_per_request"] = round(
+                (_server_cpu_s(pids) - server_cpu) / max(res["requests"], 1) * 1e6, 1)
             sent += res["requests"]
             pair["floor_health" if path == "/api/health" else "duty"] = res
         pair["duty_over_floor"] = {"p50": _ratio(pair["duty"]["p50_ms"], pair["floor_health"]["p50_ms"]),
@@ -273,7 +296,7 @@ def main() -> None:
     server = _start_server(args.port, args.workers)
     try:
         _wait_ready(args.port, server)
-        out = run(_run(args))
+        out = run(_run(args, _server_pids(server.pid)))
         peak = _server_peak_rss_mb(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
