@@ -15,8 +15,8 @@ request.
 
 The load generator is this process (the server is another one, with its own GIL): one asyncio
 loop with keep-alive connections that writes raw GET requests and parses the answers with
-httptools (llhttp, the C parser uvicorn uses), so it spends a few tens of microseconds per
-request instead of the ~1 ms of a full HTTP client, leaving the 2 cores to the server.
+httptools (llhttp, the C parser uvicorn uses): ~0.1 ms of CPU per request where httpx's
+AsyncClient spent ~1.6 ms (measured on the same server), leaving the 2 cores to the server.
 
 Usage: python benchmarks/bench_http.py [--workers 2] [--clients 32] [--rates 100,200,400]
                                        [--seconds 15] [--warmup 3] [--port 8765]
