@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -213,9 +214,21 @@ def events(end: Day, start: Day = "2018-01-01",
     return CliJSONResponse([r | law for r in rows])
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[dict, ...]:
+    """``api.scenario.list_scenarios()``, read once per process (package files; parsing them all
+    took ~10 ms a request)."""
+    return tuple(api.scenario.list_scenarios())
+
+
+def shipped_scenarios() -> list[dict]:
+    """The shipped scenarios (``tariffline scenario list --json``)."""
+    return [dict(r) for r in _shipped()]
+
+
 def shipped_scenario(sid: str) -> str:
     """A shipped scenario's id, never a file path (``api.scenario`` also reads files)."""
-    known = [r["id"] for r in api.scenario.list_scenarios()]
+    known = [r["id"] for r in _shipped()]
     if sid not in known:
         raise InputError(f"unknown scenario {sid[:80]!r}; shipped: {', '.join(known)}")
     return sid
@@ -224,7 +237,7 @@ def shipped_scenario(sid: str) -> str:
 @router.get("/scenarios")
 def scenarios_list() -> CliJSONResponse:
     """The shipped scenarios (``tariffline scenario list --json``)."""
-    return CliJSONResponse(api.scenario.list_scenarios())
+    return CliJSONResponse(shipped_scenarios())
 
 
 @router.post("/scenarios/{scenario_id}/run")
