@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
 
-.PHONY: setup system-deps test demo bench clean fuzz serve
+.PHONY: setup system-deps test demo bench bench-http clean fuzz serve
 
 $(BIN)/tariffline: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -55,16 +55,24 @@ demo: setup system-deps
 	@echo "Briefing written to out/brief.pdf. Start the web app and HTTP API with: make serve (or $(BIN)/tariffline serve), then open http://127.0.0.1:8000/"
 
 # The web pages and the HTTP API (OpenAPI docs at /docs) on http://$(HOST):$(PORT)/
+# WORKERS=2 for one worker process per core.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 1
 serve: setup system-deps
-	$(BIN)/tariffline serve --host $(HOST) --port $(PORT)
+	$(BIN)/tariffline serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# HTTP load on loopback: closed loop (32 clients) and open loop (100/200/400 req/s) on /api/duty,
+# each against the same load on /api/health; requests/s, p50/p99, errors, server peak memory.
+BENCH_HTTP_ARGS ?=
+bench-http: setup
+	$(BIN)/python benchmarks/bench_http.py $(BENCH_HTTP_ARGS)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
 	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS))
-	$(BIN)/python benchmarks/bench_http.py
+	$(MAKE) bench-http
 	$(BIN)/python benchmarks/bench_scenarios.py
 
 clean:

@@ -8,12 +8,13 @@ import datetime as dt
 
 from tariffline.cli.output import console
 from tariffline.dates import parse_date
-from tariffline.law import law_currency
+from tariffline.law import LawCurrency, law_currency
 
 
-def law_fields(*days: str | dt.date | None) -> dict:
-    """``law_current_through`` and the warnings owed for ``days`` (the latest one counts)."""
-    law = law_currency()
+def law_fields(*days: str | dt.date | None, law: LawCurrency | None = None) -> dict:
+    """``law_current_through`` and the warnings owed for ``days`` (the latest one counts); ``law``:
+    the currency if already computed (the web app computes it once per process)."""
+    law = law or law_currency()
     parsed = [parse_date(d) for d in days if d is not None]
     warning = law.warning(max(parsed)) if parsed else None
     return {"law_current_through": law.current_through, "warnings": [warning] if warning else []}

@@ -16,7 +16,7 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, (dt.date, dt.datetime)):
         return obj.isoformat()
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
+        return _clean(obj.model_dump(mode="json"))  # a model's NaN/inf as null too
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 

@@ -4,12 +4,18 @@
 Bad input raises :class:`~tariffline.errors.TariffLineError`; ``web.app`` turns it into a 400
 ``{"error": ...}`` with the CLI's message. No endpoint reads or writes a path chosen by the client:
 uploads go to a private temporary directory and are deleted after the answer.
+
+``/api/health`` and ``/api/duty`` are ``async``: they run on the event loop, because a warm answer
+(from the engine's cache) takes far less than the hop to the threadpool and back, and worker
+threads contending for the GIL lengthen the tail (ASSUMPTIONS.md WB-20). The long verbs (series,
+parity, batch, ETR) stay in the threadpool so that they do not hold the loop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,7 +25,7 @@ from fastapi.responses import Response
 
 from tariffline import api
 from tariffline.cli.etr_cmd import _BY, _metal_share
-from tariffline.cli.law_footer import law_fields
+from tariffline.cli.japan_cmd import _origin as _japan_origin
 from tariffline.dates import parse_date
 from tariffline.engine.ledger import read_ledger
 from tariffline.engine.ledger_read import parse_map
@@ -28,7 +34,7 @@ from tariffline.hts import search as search_mod
 from tariffline.hts import show as show_mod
 from tariffline.web import limits
 from tariffline.web.encoding import CliJSONResponse
-from tariffline.web.health import health
+from tariffline.web.health import health, law_fields
 
 router = APIRouter(prefix="/api", default_response_class=CliJSONResponse)
 
@@ -45,16 +51,16 @@ def _span(start: str, end: str) -> None:
 
 
 @router.get("/health")
-def health_ep() -> CliJSONResponse:
+async def health_ep() -> CliJSONResponse:
     """Liveness, ``law_current_through`` and the versions of the data loaded."""
     return CliJSONResponse(health())
 
 
 @router.get("/duty")
-def duty(hts: Text, origin: Text, date: Day, value: float = 1000.0, quantity: float | None = None,
-         unit: OptText = None, unit_value: float | None = None, metal_value: float | None = None,
-         program: OptText = None, no_preference: bool = False, loaded_date: OptDay = None,
-         as_known_on: OptDay = None, fees: bool = False, mode: OptText = None) -> CliJSONResponse:
+async def duty(hts: Text, origin: Text, date: Day, value: float = 1000.0, quantity: float | None = None,
+               unit: OptText = None, unit_value: float | None = None, metal_value: float | None = None,
+               program: OptText = None, no_preference: bool = False, loaded_date: OptDay = None,
+               as_known_on: OptDay = None, fees: bool = False, mode: OptText = None) -> CliJSONResponse:
     """Every duty layer on one entry (``tariffline duty --json``)."""
     return CliJSONResponse(api.duty(
         hts, origin=origin, date=date, value=value, quantity=quantity, quantity_unit=unit,
@@ -128,7 +134,7 @@ def hts_show(code: str) -> CliJSONResponse:
 @router.get("/japan/rate")
 def japan_rate(hs: Text, date: Day, origin: OptText = None, quota: Literal["in", "out"] = "in") -> CliJSONResponse:
     """The rate Japan charges on each line from one origin (``tariffline japan rate --json``)."""
-    return CliJSONResponse(api.japan.rate(hs, origin, date, unit_values={}, quota=quota))
+    return CliJSONResponse(api.japan.rate(hs, _japan_origin(origin, None), date, unit_values={}, quota=quota))
 
 
 @router.get("/japan/compare")
@@ -208,9 +214,21 @@ def events(end: Day, start: Day = "2018-01-01",
     return CliJSONResponse([r | law for r in rows])
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[dict, ...]:
+    """``api.scenario.list_scenarios()``, read once per process (package files; parsing them all
+    took ~10 ms a request)."""
+    return tuple(api.scenario.list_scenarios())
+
+
+def shipped_scenarios() -> list[dict]:
+    """The shipped scenarios (``tariffline scenario list --json``)."""
+    return [dict(r) for r in _shipped()]
+
+
 def shipped_scenario(sid: str) -> str:
     """A shipped scenario's id, never a file path (``api.scenario`` also reads files)."""
-    known = [r["id"] for r in api.scenario.list_scenarios()]
+    known = [r["id"] for r in _shipped()]
     if sid not in known:
         raise InputError(f"unknown scenario {sid[:80]!r}; shipped: {', '.join(known)}")
     return sid
@@ -219,7 +237,7 @@ def shipped_scenario(sid: str) -> str:
 @router.get("/scenarios")
 def scenarios_list() -> CliJSONResponse:
     """The shipped scenarios (``tariffline scenario list --json``)."""
-    return CliJSONResponse(api.scenario.list_scenarios())
+    return CliJSONResponse(shipped_scenarios())
 
 
 @router.post("/scenarios/{scenario_id}/run")

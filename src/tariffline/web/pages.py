@@ -21,7 +21,7 @@ from tariffline.cli.output import pct
 from tariffline.dates import parse_date
 from tariffline.errors import TariffLineError
 from tariffline.web import figures
-from tariffline.web.api_routes import shipped_scenario
+from tariffline.web.api_routes import shipped_scenario, shipped_scenarios
 from tariffline.web.health import health
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -115,6 +115,6 @@ def changes(request: Request, start: Opt = None, end: Opt = None) -> HTMLRespons
 def scenarios(request: Request, id: Opt = None, date: Opt = None) -> HTMLResponse:
     """Pick a shipped scenario and see its deltas against the baseline."""
     day = parse_date(date, "date") if date else _today()
-    rows = api.scenario.list_scenarios()
+    rows = shipped_scenarios()
     run = api.scenario.run(shipped_scenario(id), date=day) if id else None
     return _page(request, "scenarios.html", rows=rows, run=run, chosen=id)
