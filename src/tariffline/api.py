@@ -23,7 +23,7 @@ from tariffline.engine import compute_duties
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
 from tariffline.engine.lookup import ENGINE
-from tariffline.engine.ledger import check_output, read_ledger, run_ledger, summarise, write_atomic
+from tariffline.engine.ledger import check_output, open_ledger, run_batch
 from tariffline.engine.ledger_read import parse_map
 from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
@@ -113,23 +113,27 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
 
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
           claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
-          mode: str | None = None, column_map: str | dict[str, str] | None = None) -> pl.DataFrame:
+          mode: str | None = None, column_map: str | dict[str, str] | None = None,
+          layers_out: str | Path | None = None) -> pl.DataFrame | dict:
     """Duties for every row of a ledger (.csv, .parquet, .xlsx); bad rows carry an ``error``.
 
     The user's columns come first, unchanged; then tariffline's in a fixed order
     (``engine.ledger.result_columns``). ``fees``: add the MPF and HMF (``mode``: ocean, air,
     truck, rail, for rows without a mode column). ``column_map``: ``{"hts": "HTS Number"}`` or
-    ``"hts=HTS Number,origin=COO"`` for columns not recognised by name. Writes ``out`` if given
-    (.csv, .parquet, .xlsx, .json, .ndjson), checked before any work is done."""
+    ``"hts=HTS Number,origin=COO"`` for columns not recognised by name.
+
+    Without ``out`` the rows are returned as one frame. With ``out`` (.csv, .parquet, .xlsx,
+    .json, .ndjson; checked before any work is done) the ledger is streamed: read, computed and
+    written chunk by chunk in bounded memory, and the counts are returned (rows, errors,
+    warnings, total_duty, total_fees, total_owed). ``layers_out``: every layer, streamed too."""
     if out is not None:
         out = check_output(out)
+    if layers_out is not None:
+        layers_out = check_output(layers_out, "layers output")
     normalise_mode(mode)
     mapping = parse_map(column_map) if isinstance(column_map, str) or column_map is None else dict(column_map)
-    led = read_ledger(Path(ledger), mapping)
-    totals, layers = run_ledger(led, as_known_on=parse_date(as_known_on) if as_known_on else None,
-                                claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                                fees=fees, mode=mode)
-    result = summarise(led, totals, layers, fees=fees)
-    if out is not None:
-        write_atomic(result, out)
-    return result
+    summary, rows = run_batch(open_ledger(Path(ledger), mapping), out, layers_out, keep=out is None,
+                              as_known_on=parse_date(as_known_on) if as_known_on else None,
+                              claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                              fees=fees, mode=mode)
+    return rows if out is None else summary

@@ -1,5 +1,9 @@
 """Import ledgers: run a ledger read by :mod:`ledger_read` through the engine in chunks.
 
+:func:`run_batch` streams: it reads a chunk, computes it, writes its rows (and its layers) with
+:class:`~tariffline.engine.ledger_write.ChunkedOutput` and adds its counts to the summary, so
+memory is bounded by the chunk, not the ledger (docs/scaling.md).
+
 Cells are parsed leniently: ISO dates and MM/DD/YYYY; numbers with thousands separators and a
 dollar sign. A cell that cannot be read, a ragged line or a bad value becomes an error in its own
 row; rows out = rows in, in order. Fees (MPF, HMF) are added after the duties when asked, as
@@ -13,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
 
 import polars as pl
 
 from tariffline.engine.compute import compute_duties
-from tariffline.engine.ledger_read import Ledger, read_ledger  # noqa: F401  (re-exported)
-from tariffline.engine.ledger_write import check_output, write_atomic  # noqa: F401  (re-exported)
+from tariffline.engine.ledger_read import Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
+from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
 from tariffline.policy.loader import Policy, load_policy
@@ -86,13 +92,14 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.dat
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
                mode: str | None = None, progress: Callable[[int], None] | None = None,
                policy: Policy | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row.
+    """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row in the
+    whole ledger (the frame's rows start at ``ledger.first_row``).
     ``policy``: the rules to apply (default: the package's, loaded here).
 
     ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column."""
     default_mode = normalise_mode(mode)
     law = law_currency()
-    frame = ledger.frame.with_row_index("_row")
+    frame = ledger.frame.with_row_index("_row", offset=ledger.first_row)
     engine_cols = [c for c in ledger.columns if c not in ("entry", "mode")]
     totals, layers = [], []
     for offset in range(0, max(frame.height, 1), chunk_rows):
@@ -181,6 +188,48 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
     user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
     return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),
                       out.select([c for c in cols if c != "line"] + extra)], how="horizontal")
+
+
+def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
+    """The layers file's rows: the ledger row's ``line`` first, then the layer's columns."""
+    line_of = ledger.frame.with_row_index("row_id", offset=ledger.first_row).select(
+        pl.col("row_id").cast(pl.Int64), pl.col("_line").alias("line"))
+    return (layers.join(line_of, on="row_id", how="left", maintain_order="left")
+            .select("line", pl.exclude("line")))
+
+
+def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | None = None, *,
+              keep: bool = False, as_known_on: dt.date | None = None, claim_preferences: bool = True,
+              missing_quantity: str = "error", fees: bool = False, mode: str | None = None,
+              progress: Callable[[int], None] | None = None, policy: Policy | None = None
+              ) -> tuple[dict, pl.DataFrame | None]:
+    """Stream a ledger through the engine chunk by chunk: each chunk's rows (:func:`summarise`)
+    go to ``out`` and its layers (:func:`layer_rows`) to ``layers_out`` as they are computed,
+    both written atomically (nothing is moved into place unless every chunk succeeded).
+
+    Returns the summary (:func:`ledger_summary`, added up over the chunks) and, with ``keep``,
+    every row in one frame (memory then grows with the ledger)."""
+    summary, kept = None, []
+    with ExitStack() as stack:
+        rows_out = stack.enter_context(ChunkedOutput(out)) if out is not None else None
+        lays_out = stack.enter_context(ChunkedOutput(layers_out, "layers output")) if layers_out is not None else None
+        for chunk in source.chunks:
+            totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
+                                        claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                                        fees=fees, mode=mode, policy=policy)
+            result = summarise(chunk, totals, layers, fees=fees)
+            if rows_out is not None:
+                rows_out.write(result)
+            if lays_out is not None:
+                lays_out.write(layer_rows(chunk, layers))
+            if keep:
+                kept.append(result)
+            counts = ledger_summary(result)
+            summary = counts if summary is None else {
+                k: (None if v is None else v + counts[k]) for k, v in summary.items()}
+            if progress:
+                progress(chunk.height)
+    return summary, (pl.concat(kept, how="vertical_relaxed") if keep else None)
 
 
 def ledger_summary(result: pl.DataFrame) -> dict:
