@@ -117,16 +117,16 @@ BLOCK_BYTES = 1 << 20  # CSV is read in blocks of 1 MiB
 def _raw_lines(path: Path) -> Iterator[bytes]:
     """The lines of the file at ``path`` with their endings (``bytes.splitlines``: \\n, \\r\\n or \\r),
     read block by block; a UTF-8 byte-order mark at the start is dropped."""
-    rest = b""
+    rest, bom = b"", True
     with open(path, "rb") as fh:
-        first = True
         while block := fh.read(BLOCK_BYTES):
-            if first and block.startswith(b"\xef\xbb\xbf"):
-                block = block[3:]
-            first = False
             lines = (rest + block).splitlines(keepends=True)
-            rest = lines.pop() if lines else b""  # may be incomplete (or a \\r before its \\n)
-            yield from lines
+            rest = lines.pop()  # may be incomplete (or a \\r before its \\n)
+            if bom and lines:
+                bom, lines[0] = False, lines[0].removeprefix(b"\xef\xbb\xbf")
+            yield from (line for line in lines if line)
+    if bom:
+        rest = rest.removeprefix(b"\xef\xbb\xbf")
     if rest:
         yield rest
 
