@@ -13,11 +13,11 @@ timeline, agreements, add_event, chart).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 
 import polars as pl
 
-from tariffline.commitments import api as commitments  # noqa: F401  (namespace)
 from tariffline.dates import parse_date
 from tariffline.engine import compute_duties
 from tariffline.engine import timeline as _timeline
@@ -27,12 +27,19 @@ from tariffline.engine.ledger import check_output, open_ledger, run_batch
 from tariffline.engine.ledger_read import parse_map
 from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
-from tariffline.etr import api as etr  # noqa: F401  (namespace)
-from tariffline.japan import api as japan  # noqa: F401  (namespace)
-from tariffline.scenarios import api as scenario  # noqa: F401  (namespace)
 from tariffline.law import law_currency
 
 __all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments"]
+
+# the other areas' namespaces, imported on first use (a `duty` from the command line needs none)
+_NAMESPACES = {"commitments": "tariffline.commitments.api", "etr": "tariffline.etr.api",
+               "japan": "tariffline.japan.api", "scenario": "tariffline.scenarios.api"}
+
+
+def __getattr__(name: str):
+    if name in _NAMESPACES:
+        return importlib.import_module(_NAMESPACES[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,

@@ -8,11 +8,12 @@ import datetime as dt
 
 from tariffline.cli.output import console
 from tariffline.dates import parse_date
-from tariffline.law import law_currency
 
 
 def law_fields(*days: str | dt.date | None) -> dict:
     """``law_current_through`` and the warnings owed for ``days`` (the latest one counts)."""
+    from tariffline.law import law_currency
+
     law = law_currency()
     parsed = [parse_date(d) for d in days if d is not None]
     warning = law.warning(max(parsed)) if parsed else None
