@@ -163,3 +163,18 @@ def test_block_reader_splits_lines_as_splitlines(tmp_path_factory, data, block):
         ledger_read.BLOCK_BYTES = old
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     assert got == body.splitlines(keepends=True)
+
+
+def test_an_entry_split_by_a_chunk_is_charged_once(tmp_path):
+    """MPF 0.3464% per entry, at most $651.50 from 1 Oct 2025 (19 CFR 24.23(b)(1)(i)(B); CBP Dec.
+    25-10): entry A's three $100,000 lines owe 651.50 together, not 651.50 + 346.40 as two parts;
+    entry B's single $1,000 line owes the minimum, $33.58."""
+    path = tmp_path / "l.csv"
+    path.write_text("entry,hts,origin,entry_date,value\n" + "".join(
+        f"{e},9503.00.00,JP,2025-10-01,{v}\n" for e, v in [("A", 100000), ("A", 100000), ("A", 100000),
+                                                           ("B", 1000)]))
+    for chunk_rows in (1, 2, 3, 4):
+        _, res = run_batch(open_ledger(path, chunk_rows=chunk_rows), keep=True, fees=True)
+        assert res["line"].to_list() == [2, 3, 4, 5]
+        mpf = res.group_by("entry", maintain_order=True).agg(pl.col("fee_mpf").sum())["fee_mpf"].to_list()
+        assert mpf == pytest.approx([651.50, 33.58]), chunk_rows

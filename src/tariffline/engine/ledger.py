@@ -16,8 +16,9 @@ order, then :func:`result_columns` (every authority column even when empty).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -198,6 +199,29 @@ def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
             .select("line", pl.exclude("line")))
 
 
+def entry_chunks(source: LedgerChunks, fees: bool) -> Iterator[Ledger]:
+    """``source``'s chunks; with fees, the lines at a chunk's end that share the last line's entry
+    number move to the next chunk, so that an entry's consecutive lines are charged together
+    (the MPF's per-entry minimum and maximum; ASSUMPTIONS EN-60)."""
+    entry = source.columns.get("entry") if fees else None
+    carry: Ledger | None = None
+    for chunk in source.chunks:
+        if carry is not None:
+            chunk = replace(chunk, frame=pl.concat([carry.frame, chunk.frame]), first_row=carry.first_row)
+            carry = None
+        last = chunk.frame.get_column(entry)[-1] if entry is not None and chunk.height else None
+        if last is None:
+            yield chunk
+            continue
+        other = (chunk.frame.get_column(entry) != last).fill_null(True).arg_true()
+        cut = int(other[-1]) + 1 if other.len() else 0
+        if cut:
+            yield replace(chunk, frame=chunk.frame.slice(0, cut))
+        carry = replace(chunk, frame=chunk.frame.slice(cut), first_row=chunk.first_row + cut)
+    if carry is not None:
+        yield carry
+
+
 def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | None = None, *,
               keep: bool = False, as_known_on: dt.date | None = None, claim_preferences: bool = True,
               missing_quantity: str = "error", fees: bool = False, mode: str | None = None,
@@ -213,7 +237,7 @@ def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | 
     with ExitStack() as stack:
         rows_out = stack.enter_context(ChunkedOutput(out)) if out is not None else None
         lays_out = stack.enter_context(ChunkedOutput(layers_out, "layers output")) if layers_out is not None else None
-        for chunk in source.chunks:
+        for chunk in entry_chunks(source, fees):
             totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
                                         claim_preferences=claim_preferences, missing_quantity=missing_quantity,
                                         fees=fees, mode=mode, policy=policy)
