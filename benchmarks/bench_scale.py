@@ -91,7 +91,8 @@ def floor_tables() -> tuple:
 def floor(ledger: Path, out: Path, rates, points) -> None:
     import polars as pl
 
-    scan = (pl.scan_csv(ledger, try_parse_dates=True) if ledger.suffix == ".csv" else pl.scan_parquet(ledger))
+    scan = (pl.scan_csv(ledger, try_parse_dates=True, schema_overrides={"hts": pl.Utf8})
+            if ledger.suffix == ".csv" else pl.scan_parquet(ledger))
     (scan
      .with_columns(pl.col("hts").str.replace_all(".", "", literal=True).alias("hts10"))
      .join(rates, on="hts10", how="left")
