@@ -24,7 +24,7 @@ from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
 from tariffline.engine.lookup import ENGINE
 from tariffline.engine.ledger import check_output, open_ledger, run_batch
-from tariffline.engine.ledger_read import parse_map
+from tariffline.engine.ledger_read import CHUNK_ROWS, parse_map
 from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
 from tariffline.law import law_currency
@@ -121,7 +121,7 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
           claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
           mode: str | None = None, column_map: str | dict[str, str] | None = None,
-          layers_out: str | Path | None = None) -> pl.DataFrame | dict:
+          layers_out: str | Path | None = None, chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame | dict:
     """Duties for every row of a ledger (.csv, .parquet, .xlsx); bad rows carry an ``error``.
 
     The user's columns come first, unchanged; then tariffline's in a fixed order
@@ -132,14 +132,17 @@ def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str
     Without ``out`` the rows are returned as one frame. With ``out`` (.csv, .parquet, .xlsx,
     .json, .ndjson; checked before any work is done) the ledger is streamed: read, computed and
     written chunk by chunk in bounded memory, and the counts are returned (rows, errors,
-    warnings, total_duty, total_fees, total_owed). ``layers_out``: every layer, streamed too."""
+    warnings, total_duty, total_fees, total_owed). ``layers_out``: every layer, streamed too.
+    ``chunk_rows``: rows read, computed and written at a time (memory grows with it)."""
     if out is not None:
         out = check_output(out)
     if layers_out is not None:
         layers_out = check_output(layers_out, "layers output")
     normalise_mode(mode)
     mapping = parse_map(column_map) if isinstance(column_map, str) or column_map is None else dict(column_map)
-    summary, rows = run_batch(open_ledger(Path(ledger), mapping), out, layers_out, keep=out is None,
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise InputError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
+    summary, rows = run_batch(open_ledger(Path(ledger), mapping, chunk_rows), out, layers_out, keep=out is None,
                               as_known_on=parse_date(as_known_on) if as_known_on else None,
                               claim_preferences=claim_preferences, missing_quantity=missing_quantity,
                               fees=fees, mode=mode)

@@ -178,3 +178,24 @@ def test_an_entry_split_by_a_chunk_is_charged_once(tmp_path):
         assert res["line"].to_list() == [2, 3, 4, 5]
         mpf = res.group_by("entry", maintain_order=True).agg(pl.col("fee_mpf").sum())["fee_mpf"].to_list()
         assert mpf == pytest.approx([651.50, 33.58]), chunk_rows
+
+
+def test_cli_chunk_rows(capsys, tmp_path):
+    from tariffline.cli.duty_cmd import BATCH_CHUNK_ROWS
+    from tariffline.engine.ledger_read import CHUNK_ROWS
+
+    assert BATCH_CHUNK_ROWS == CHUNK_ROWS
+    raw, rows = ledger_bytes(9)
+    path = tmp_path / "l.csv"
+    path.write_bytes(raw)
+    outs = []
+    for chunk in ("2", str(CHUNK_ROWS)):
+        out = tmp_path / f"o{chunk}.csv"
+        with pytest.raises(SystemExit) as exc:
+            main(["batch", str(path), "-o", str(out), "--chunk-rows", chunk])
+        assert exc.value.code == 3  # some rows carry an error
+        assert f"{sum(r not in DUTY for r in rows)} with errors" in capsys.readouterr().out
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    with pytest.raises(InputError, match="chunk_rows"):
+        api.batch(path, tmp_path / "x.csv", chunk_rows=0)

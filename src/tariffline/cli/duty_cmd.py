@@ -14,6 +14,7 @@ from tariffline.cli.output import console, pct, print_json
 from tariffline.dates import parse_date
 from tariffline.errors import InputError
 
+BATCH_CHUNK_ROWS = 200_000  # engine.ledger_read.CHUNK_ROWS, not imported at start (tests/cli check)
 ROWS_FAILED_EXIT = 3  # batch: the output was written but some rows carry an error
 _MODE_HELP = "Mode of transport: ocean, air, truck or rail (the HMF is charged on ocean only)."
 
@@ -148,6 +149,8 @@ def register(app: typer.Typer) -> None:
                                    help="local, or dask: LEDGER is a Parquet directory or glob, -o a directory."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                                 help="Dask scheduler address (default: a local cluster)."),
+        chunk_rows: int = typer.Option(BATCH_CHUNK_ROWS, "--chunk-rows", min=1,
+                                       help="Rows read, computed and written at a time (memory grows with it)."),
     ) -> None:
         """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped.
 
@@ -178,7 +181,7 @@ def register(app: typer.Typer) -> None:
         out_path = check_output(out)
         layers_path = check_output(layers_out, "layers output") if layers_out is not None else None
         normalise_mode(mode)
-        source = open_ledger(ledger, parse_map(column_map))
+        source = open_ledger(ledger, parse_map(column_map), chunk_rows=chunk_rows)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=console, transient=True) as bar:
             task = bar.add_task("computing duties", total=source.rows)

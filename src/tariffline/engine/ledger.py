@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from tariffline.engine.compute import compute_duties
-from tariffline.engine.ledger_read import Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
+from tariffline.engine.ledger_read import CHUNK_ROWS, Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
 from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
@@ -89,7 +89,7 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(*typed, pl.coalesce(checks).alias("_cell_error"))
 
 
-def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.date | None = None,
+def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.date | None = None,
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
                mode: str | None = None, progress: Callable[[int], None] | None = None,
                policy: Policy | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
