@@ -199,3 +199,14 @@ def test_cli_chunk_rows(capsys, tmp_path):
     assert outs[0] == outs[1]
     with pytest.raises(InputError, match="chunk_rows"):
         api.batch(path, tmp_path / "x.csv", chunk_rows=0)
+
+
+def test_fee_columns_the_same_whatever_the_chunks(tmp_path):
+    """HMF 0.125% on ocean cargo only (19 CFR 24.24): $30,000 by ocean owes $37.50, $1,000 by air
+    owes 0, in a chunk of its own as in one piece; a row that failed owes no fee (null)."""
+    path = tmp_path / "l.csv"
+    path.write_text("hts,origin,entry_date,value,mode\n8703.23.01,JP,2025-10-01,30000,ocean\n"
+                    "9503.00.00,JP,2025-10-01,1000,air\n87,JP,2025-10-01,1000,air\n")
+    for chunk_rows in (1, 3):
+        _, res = run_batch(open_ledger(path, chunk_rows=chunk_rows), keep=True, fees=True)
+        assert res["fee_hmf"].to_list() == pytest.approx([37.5, 0.0, None]), chunk_rows

@@ -176,13 +176,12 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
            .join(fee_cols, on="row_id", how="left", maintain_order="left")
            .join(heads, on="row_id", how="left", maintain_order="left")
            .sort("row_id"))
-    fee_names = [c for c in cols if c.startswith("fee_") and c in out.columns]
-    out = out.with_columns(pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c)
-                           for c in fee_names)  # a fee not charged on a computed row is 0
     extra = sorted(c for c in out.columns if c.startswith("duty_") and c not in cols)
     out = out.with_columns(
         [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)
          for c in cols if c not in out.columns and c != "line"]
+    ).with_columns(  # a fee not charged on a computed row is 0, whether or not another row owes it
+        pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c) for c in cols if c.startswith("fee_")
     ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"),
                    pl.when(pl.col("warnings").list.len() > 0).then(pl.col("warnings").list.join(" | ")))
     user = ledger.frame.select(ledger.user_columns)
@@ -210,7 +209,7 @@ def entry_chunks(source: LedgerChunks, fees: bool) -> Iterator[Ledger]:
             chunk = replace(chunk, frame=pl.concat([carry.frame, chunk.frame]), first_row=carry.first_row)
             carry = None
         last = chunk.frame.get_column(entry)[-1] if entry is not None and chunk.height else None
-        if last is None:
+        if last is None or not last.strip():  # a blank entry number: the row is its own entry
             yield chunk
             continue
         other = (chunk.frame.get_column(entry) != last).fill_null(True).arg_true()
