@@ -142,7 +142,7 @@ def test_api_batch_with_out_streams_and_returns_the_counts(tmp_path):
 
 
 def test_chunk_with_other_columns_refused(tmp_path):
-    with pytest.raises(InputError, match="a chunk has columns"), ChunkedOutput(tmp_path / "o.csv") as w:
+    with pytest.raises(InputError, match="a chunk has columns the first did not have"), ChunkedOutput(tmp_path / "o.csv") as w:
         w.write(pl.DataFrame({"a": [1]}))
         w.write(pl.DataFrame({"b": [1]}))
     assert not (tmp_path / "o.csv").exists() and not list(tmp_path.iterdir())
@@ -210,3 +210,16 @@ def test_fee_columns_the_same_whatever_the_chunks(tmp_path):
     for chunk_rows in (1, 3):
         _, res = run_batch(open_ledger(path, chunk_rows=chunk_rows), keep=True, fees=True)
         assert res["fee_hmf"].to_list() == pytest.approx([37.5, 0.0, None]), chunk_rows
+
+
+def test_every_layer_authority_has_a_fixed_column():
+    """A layer's authority is a column 1 authority, a program's or a measure's (policy schema
+    AUTHORITIES, 'preference' included: the USJTA's 2020 staged rates are Chapter 99 measures
+    with that authority), so no chunk can bring a column another chunk lacks."""
+    from tariffline.engine.ledger import duty_authorities
+    from tariffline.policy.loader import load_policy
+    from tariffline.policy.schema import AUTHORITIES
+
+    policy = load_policy()
+    every = {m.authority for m in policy.measures} | {p.authority for p in policy.programs} | set(AUTHORITIES)
+    assert every <= set(duty_authorities())

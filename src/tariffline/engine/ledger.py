@@ -37,9 +37,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
 
 
 def duty_authorities() -> list[str]:
-    """Every authority a duty layer can report, in a fixed order: column 1, programs, measures."""
+    """Every authority a duty layer can report, in a fixed order: column 1, programs, measures
+    (``preference`` among them: Chapter 99 staging of an agreement, e.g. the USJTA's 2020 rates),
+    so that every chunk of a streamed batch has the same columns."""
     programs = sorted({p.authority for p in load_policy().programs})
-    rest = [a for a in AUTHORITIES if a not in ("MFN", "Column 2", "preference")]
+    rest = [a for a in AUTHORITIES if a not in ("MFN", "Column 2")]
     return ["MFN", "Column 2", *[p for p in programs if p not in rest], *rest]
 
 

@@ -74,7 +74,9 @@ class ChunkedOutput:
         if self.schema is None:
             self.schema = df.schema
         elif df.columns != list(self.schema):
-            raise InputError(f"output {self.out}: a chunk has columns {df.columns}, not {list(self.schema)}")
+            new, gone = sorted(set(df.columns) - set(self.schema)), sorted(set(self.schema) - set(df.columns))
+            raise InputError(f"output {self.out}: a chunk has columns the first did not have ({new}) or "
+                             f"lacks some it had ({gone}), or has them in another order")
         else:
             df = df.cast(dict(self.schema))
         try:
