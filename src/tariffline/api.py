@@ -13,26 +13,33 @@ timeline, agreements, add_event, chart).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 
 import polars as pl
 
-from tariffline.commitments import api as commitments  # noqa: F401  (namespace)
 from tariffline.dates import parse_date
 from tariffline.engine import compute_duties, scalar
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
 from tariffline.engine.lookup import ENGINE
-from tariffline.engine.ledger import check_output, read_ledger, run_ledger, summarise, write_atomic
-from tariffline.engine.ledger_read import parse_map
+from tariffline.engine.ledger import check_output, open_ledger, run_batch
+from tariffline.engine.ledger_read import CHUNK_ROWS, parse_map
 from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
-from tariffline.etr import api as etr  # noqa: F401  (namespace)
-from tariffline.japan import api as japan  # noqa: F401  (namespace)
-from tariffline.scenarios import api as scenario  # noqa: F401  (namespace)
 from tariffline.law import law_currency
 
 __all__ = ["duty", "timeline", "batch", "japan", "etr", "commitments", "scenario"]
+
+# the other areas' namespaces, imported on first use (a `duty` from the command line needs none)
+_NAMESPACES = {"commitments": "tariffline.commitments.api", "etr": "tariffline.etr.api",
+               "japan": "tariffline.japan.api", "scenario": "tariffline.scenarios.api"}
+
+
+def __getattr__(name: str):
+    if name in _NAMESPACES:
+        return importlib.import_module(_NAMESPACES[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def duty(hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
@@ -138,23 +145,30 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
 
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
           claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
-          mode: str | None = None, column_map: str | dict[str, str] | None = None) -> pl.DataFrame:
+          mode: str | None = None, column_map: str | dict[str, str] | None = None,
+          layers_out: str | Path | None = None, chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame | dict:
     """Duties for every row of a ledger (.csv, .parquet, .xlsx); bad rows carry an ``error``.
 
     The user's columns come first, unchanged; then tariffline's in a fixed order
     (``engine.ledger.result_columns``). ``fees``: add the MPF and HMF (``mode``: ocean, air,
     truck, rail, for rows without a mode column). ``column_map``: ``{"hts": "HTS Number"}`` or
-    ``"hts=HTS Number,origin=COO"`` for columns not recognised by name. Writes ``out`` if given
-    (.csv, .parquet, .xlsx, .json, .ndjson), checked before any work is done."""
+    ``"hts=HTS Number,origin=COO"`` for columns not recognised by name.
+
+    Without ``out`` the rows are returned as one frame. With ``out`` (.csv, .parquet, .xlsx,
+    .json, .ndjson; checked before any work is done) the ledger is streamed: read, computed and
+    written chunk by chunk in bounded memory, and the counts are returned (rows, errors,
+    warnings, total_duty, total_fees, total_owed). ``layers_out``: every layer, streamed too.
+    ``chunk_rows``: rows read, computed and written at a time (memory grows with it)."""
     if out is not None:
         out = check_output(out)
+    if layers_out is not None:
+        layers_out = check_output(layers_out, "layers output")
     normalise_mode(mode)
     mapping = parse_map(column_map) if isinstance(column_map, str) or column_map is None else dict(column_map)
-    led = read_ledger(Path(ledger), mapping)
-    totals, layers = run_ledger(led, as_known_on=parse_date(as_known_on) if as_known_on else None,
-                                claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                                fees=fees, mode=mode)
-    result = summarise(led, totals, layers, fees=fees)
-    if out is not None:
-        write_atomic(result, out)
-    return result
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise InputError(f"chunk_rows must be a whole number of at least 1, not {chunk_rows!r}")
+    summary, rows = run_batch(open_ledger(Path(ledger), mapping, chunk_rows), out, layers_out, keep=out is None,
+                              as_known_on=parse_date(as_known_on) if as_known_on else None,
+                              claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                              fees=fees, mode=mode)
+    return rows if out is None else summary

@@ -51,11 +51,26 @@ def _instrument_dates(policy: Policy) -> list[tuple[dt.date, str]]:
     return out
 
 
+_CURRENCY: dict[tuple, LawCurrency] = {}  # per process, keyed by what the answer depends on
+_CURRENCY_KEEP = 64
+
+
 def law_currency(policy: Policy | None = None) -> LawCurrency:
-    """The currency of ``policy`` (default: the package's rules) and of the HTS editions on hand."""
+    """The currency of ``policy`` (default: the package's rules) and of the HTS editions on hand,
+    computed once per process for each state of the rules (their version) and of the editions."""
     policy = policy or load_policy()
+    eds = tuple(e for e in editions() if e.effective_from is not None)  # full editions only
+    key = (policy.version, policy.as_known_on, eds, newest_change_record())
+    found = _CURRENCY.get(key)
+    if found is None:
+        if len(_CURRENCY) >= _CURRENCY_KEEP:
+            _CURRENCY.clear()
+        found = _CURRENCY[key] = _currency(policy, eds)
+    return found
+
+
+def _currency(policy: Policy, eds: tuple) -> LawCurrency:
     inst_day, inst_id = max(_instrument_dates(policy))
-    eds = [e for e in editions() if e.effective_from is not None]  # full editions only
     newest = max(eds, key=lambda e: e.effective_from)
     label, _release, record_day, _source = newest_change_record()
     later = record_day > newest.effective_from

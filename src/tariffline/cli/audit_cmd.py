@@ -5,16 +5,18 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from tariffline.audit.chapter99 import AuditReport, audit
-from tariffline.audit.sources import all_sources, source_named
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.output import console, print_json
-from tariffline.law import law_currency
+
+chapter99 = lazy_module("tariffline.audit.chapter99")
+sources = lazy_module("tariffline.audit.sources")
+law = lazy_module("tariffline.law")
 
 _EDITION_HELP = ("Edition: dataset name (hts_2026_rev4), release id, file path, or rev12..rev21 for a "
                  "2026 revision known from its change material. Default: the newest full edition.")
 
 
-def _summary(reports: list[AuditReport]) -> None:
+def _summary(reports: list[chapter99.AuditReport]) -> None:
     # a narrow terminal cuts the source column; a single source is also named in the title, which wraps
     title = ("Chapter 99 audit (headings of each source against the rule files)" if len(reports) != 1
              else f"Chapter 99 audit of {reports[0].source} (headings against the rule files)")
@@ -31,7 +33,7 @@ def _summary(reports: list[AuditReport]) -> None:
     console.print(table)
 
 
-def _details(r: AuditReport) -> None:
+def _details(r: chapter99.AuditReport) -> None:
     if r.unaccounted_headings:
         t = Table(title=f"{r.source}: unaccounted headings")
         for col in ("heading", "general", "description"):
@@ -66,9 +68,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Every 9903 heading: reached by a measure, or registered as not encoded with a reason;
         rate texts compared with the measures' rate rules; footnotes checked where present."""
-        names = all_sources() if every else [edition]
-        reports = [audit(source_named(n)) for n in names]
-        currency = law_currency().current_through.isoformat()
+        names = sources.all_sources() if every else [edition]
+        reports = [chapter99.audit(sources.source_named(n)) for n in names]
+        currency = law.law_currency().current_through.isoformat()
         if json_out:
             docs = [r.as_dict() | {"law_current_through": currency} for r in reports]
             print_json(docs if every else docs[0])

@@ -15,8 +15,10 @@ from rich.table import Table
 
 from tariffline.cli.law_footer import law_fields, print_law_footer
 from tariffline.cli.output import console, pct, print_json
-from tariffline.commitments import api
+from tariffline.cli.lazy import lazy_module
 from tariffline.dates import parse_date
+
+api = lazy_module("tariffline.commitments.api")
 
 _EVENTS_FILE = typer.Option(None, "--events-file", help="Event log (default: $TARIFFLINE_EVENTS "
                             "or the user data directory).")

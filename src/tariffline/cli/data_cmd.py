@@ -6,9 +6,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.output import console, print_json
-from tariffline.data import catalog, store
 from tariffline.errors import TariffLineError
+
+catalog = lazy_module("tariffline.data.catalog")
+store = lazy_module("tariffline.data.store")
 
 err_console = Console(stderr=True)
 

@@ -1,24 +1,20 @@
-"""`tariffline duty | timeline | batch`: the U.S. duty on goods of any origin on any date."""
+"""`tariffline duty | timeline | batch`: the U.S. duty on goods of any origin on any date.
+
+The engine, Polars and the rule files are imported when a command runs, not when the command
+line starts (``tariffline --help`` stays fast)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
 
-import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
-from tariffline import api
 from tariffline.cli.output import console, pct, print_json
 from tariffline.dates import parse_date
-from tariffline.engine.ledger import (check_output, ledger_summary, read_ledger, run_ledger, summarise,
-                                      write_atomic)
-from tariffline.engine.ledger_read import parse_map
 from tariffline.errors import InputError
-from tariffline.fees import normalise_mode
 
+BATCH_CHUNK_ROWS = 200_000  # engine.ledger_read.CHUNK_ROWS, not imported at start (tests/cli check)
 ROWS_FAILED_EXIT = 3  # batch: the output was written but some rows carry an error
 _MODE_HELP = "Mode of transport: ocean, air, truck or rail (the HMF is charged on ocean only)."
 
@@ -52,6 +48,10 @@ def register(app: typer.Typer) -> None:
         scenario: Optional[str] = typer.Option(None, "--scenario", help="Also rate under a scenario (id or file)."),
     ) -> None:
         """Every duty layer on one entry: authority, Chapter 99 heading, rate, amount, citation."""
+        from rich.table import Table
+
+        from tariffline import api
+
         if scenario is not None:
             from tariffline.cli.scenario_cmd import print_duty
             from tariffline.scenarios.api import duty as scenario_duty
@@ -110,6 +110,10 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json"),
     ) -> None:
         """Every day the duty on a good changes, with the new total and what changed."""
+        from rich.table import Table
+
+        from tariffline import api
+
         points = api.timeline(hts, origin=origin, start=start, end=end, value=value, quantity=quantity,
                               metal_value=metal_value, as_known_on=as_known_on)
         if json_out:
@@ -145,11 +149,15 @@ def register(app: typer.Typer) -> None:
                                    help="local, or dask: LEDGER is a Parquet directory or glob, -o a directory."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                                 help="Dask scheduler address (default: a local cluster)."),
+        chunk_rows: int = typer.Option(BATCH_CHUNK_ROWS, "--chunk-rows", min=1,
+                                       help="Rows read, computed and written at a time (memory grows with it)."),
     ) -> None:
         """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped.
 
         Exit code 0 when every row was computed, 3 when some rows carry an error (the output is
         still written), 1 when the ledger as a whole cannot be read or written."""
+        from tariffline.engine.ledger_read import parse_map
+
         if engine not in ("local", "dask"):
             raise InputError(f"--engine must be local or dask, not {engine!r}")
         if engine == "dask":
@@ -165,26 +173,23 @@ def register(app: typer.Typer) -> None:
             if s["errors"]:
                 raise typer.Exit(ROWS_FAILED_EXIT)
             return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from tariffline.engine.ledger import check_output, open_ledger, run_batch
+        from tariffline.fees import normalise_mode
+
         out_path = check_output(out)
         layers_path = check_output(layers_out, "layers output") if layers_out is not None else None
         normalise_mode(mode)
-        led = read_ledger(ledger, parse_map(column_map))
+        source = open_ledger(ledger, parse_map(column_map), chunk_rows=chunk_rows)
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=console, transient=True) as bar:
-            task = bar.add_task("computing duties", total=led.height)
-            totals, layers = run_ledger(
-                led, as_known_on=parse_date(as_known_on) if as_known_on else None,
+            task = bar.add_task("computing duties", total=source.rows)
+            s, _ = run_batch(
+                source, out_path, layers_path, as_known_on=parse_date(as_known_on) if as_known_on else None,
                 claim_preferences=not no_preference,
                 missing_quantity="ave_estimate" if estimate_missing_quantity else "error",
                 fees=fees, mode=mode, progress=lambda n: bar.update(task, advance=n))
-        result = summarise(led, totals, layers, fees=fees)
-        write_atomic(result, out_path)
-        if layers_path is not None:
-            line_of = led.frame.with_row_index("row_id").select(pl.col("row_id").cast(pl.Int64),
-                                                                pl.col("_line").alias("line"))
-            write_atomic(layers.join(line_of, on="row_id", how="left", maintain_order="left")
-                         .select("line", pl.exclude("line")), layers_path)
-        s = ledger_summary(result)
         fee_text = (f"; total fees {_money(s['total_fees'])}; total owed {_money(s['total_owed'])}"
                     if fees else "")
         console.print(f"{s['rows']:,} rows -> {out_path}; {s['errors']:,} with errors; "

@@ -13,10 +13,16 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.law_footer import law_fields, print_law_footer
 from tariffline.cli.output import console, pct, print_json
 from tariffline.errors import InputError
-from tariffline.etr import api
+
+api = lazy_module("tariffline.etr.api")
+# etr.api's defaults, written here so that the options do not import the ETR engine at start
+# (tests/cli/test_cli_start.py checks they agree)
+DEFAULT_BASKET_YEAR = 2024
+DEFAULT_METAL_SHARE = 0.5
 
 
 def _money(x: float | None) -> str:
@@ -103,10 +109,10 @@ def register(app: typer.Typer) -> None:
         by: Optional[str] = typer.Option(None, "--by", help="Decompose: 'authority', 'chapter' or 'heading'."),
         chart: Optional[Path] = typer.Option(None, "--chart", help="Series: write a chart (.png or .svg)."),
         compare: bool = typer.Option(False, "--compare", help="Japan beside EU, KR, UK, CA, MX, CN and all origins."),
-        basket_year: int = typer.Option(api.DEFAULT_BASKET_YEAR, "--basket-year", help="Year of the import weights."),
+        basket_year: int = typer.Option(DEFAULT_BASKET_YEAR, "--basket-year", help="Year of the import weights."),
         as_known_on: Optional[str] = typer.Option(None, "--as-known-on",
                                                   help="Law as published by this date (YYYY-MM-DD or 'today')."),
-        metal_share: str = typer.Option(str(api.DEFAULT_METAL_SHARE), "--metal-share",
+        metal_share: str = typer.Option(str(DEFAULT_METAL_SHARE), "--metal-share",
                                         help="Metal share of value outside ch. 72/73/74/76 for duties on "
                                              "metal content (0-1), or 'full' for the upper bound."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -202,7 +208,7 @@ def register(app: typer.Typer) -> None:
     @cov.command("usjta")
     def usjta_cmd(
         edition: Optional[str] = typer.Option(None, "--edition", help="HTS edition (default: the one after the basket year)."),
-        basket_year: int = typer.Option(api.DEFAULT_BASKET_YEAR, "--basket-year"),
+        basket_year: int = typer.Option(DEFAULT_BASKET_YEAR, "--basket-year"),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """U.S. tariff lines with a JP (USJTA) preference and the share of imports from Japan on them."""
@@ -220,7 +226,7 @@ def register(app: typer.Typer) -> None:
 
     @cov.command("crs")
     def crs_cmd(
-        basket_year: int = typer.Option(api.DEFAULT_BASKET_YEAR, "--basket-year"),
+        basket_year: int = typer.Option(DEFAULT_BASKET_YEAR, "--basket-year"),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """The CRS In Focus figures (USJTA lines and share, imports from Japan, rank) recomputed."""

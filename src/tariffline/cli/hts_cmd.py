@@ -6,12 +6,15 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.output import console, pct, print_json
 from tariffline.dates import parse_date
-from tariffline.hts import coverage as coverage_mod
-from tariffline.hts import search as search_mod
-from tariffline.hts import show as show_mod
-from tariffline.hts.editions import CHANGE_RECORDS, editions
+
+coverage_mod = lazy_module("tariffline.hts.coverage")
+search_mod = lazy_module("tariffline.hts.search")
+show_mod = lazy_module("tariffline.hts.show")
+hts_editions = lazy_module("tariffline.hts.editions")
+SEARCH_MAX_LIMIT = 500  # tariffline.hts.search.MAX_LIMIT (tests/cli check they agree), not imported at start
 
 _EDITION_HELP = "Edition: dataset name (hts_2026_rev4), release id (2026HTSRev4) or a file path."
 
@@ -49,7 +52,7 @@ def register(app: typer.Typer) -> None:
         """List the HTS editions on hand with the period each was in force."""
         rows = [{"name": e.name, "edition": e.edition, "release": e.release,
                  "effective_from": e.effective_from, "effective_to": e.effective_to,
-                 "confidence": e.confidence, "source": e.source} for e in editions()]
+                 "confidence": e.confidence, "source": e.source} for e in hts_editions.editions()]
         if json_out:
             print_json(rows)
             return
@@ -60,7 +63,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(r["name"], r["edition"], str(r["effective_from"]),
                           str(r["effective_to"] or "open"), r["confidence"])
         console.print(table)
-        first, last = CHANGE_RECORDS[0], CHANGE_RECORDS[-1]
+        first, last = hts_editions.CHANGE_RECORDS[0], hts_editions.CHANGE_RECORDS[-1]
         console.print(f"[dim]{first[0]} ({first[2]}) to {last[0]} ({last[2]}): change records only, "
                       "no full edition on hand; their dates are answered from the last edition, "
                       "flagged[/]", highlight=False)
@@ -99,7 +102,7 @@ def register(app: typer.Typer) -> None:
     def search_cmd(words: list[str] = typer.Argument(..., help="Words to look for, e.g. passenger motor vehicles"),
                    date: str = typer.Option("today", "--date",
                                             help="Search the edition in force on this date (YYYY-MM-DD or 'today')."),
-                   limit: int = typer.Option(20, "--limit", help=f"Most lines shown (1-{search_mod.MAX_LIMIT})."),
+                   limit: int = typer.Option(20, "--limit", help=f"Most lines shown (1-{SEARCH_MAX_LIMIT})."),
                    json_out: bool = typer.Option(False, "--json")) -> None:
         """Keyword search over line descriptions (with their superior lines), best match first."""
         res = search_mod.search(" ".join(words), parse_date(date, "date"), limit=limit)

@@ -10,16 +10,21 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.output import console, pct, print_json
 from tariffline.errors import InputError
-from tariffline.japan import api
-from tariffline.japan.duty import parse_unit_values
+
+if TYPE_CHECKING:
+    import polars as pl
+
+api = lazy_module("tariffline.japan.api")
+japan_duty = lazy_module("tariffline.japan.duty")
 
 _UNIT = typer.Option(None, "--unit-value", help="Reference unit value, UNIT=YEN (repeatable), e.g. kg=1500.")
 _QUOTA = typer.Option("in", "--quota", help="'in': in-quota rates where the origin may use a quota; 'out': never.")
@@ -82,7 +87,7 @@ def register(app: typer.Typer) -> None:
              unit_value: list[str] = _UNIT, quota: str = _QUOTA,
              edition_file: str = _EFILE, edition_date: str = _EDATE) -> None:
         """The rate each line pays from one origin on one day, and the program that gives it."""
-        res = api.rate(hs, _origin(origin, origin_alias), date, unit_values=parse_unit_values(unit_value),
+        res = api.rate(hs, _origin(origin, origin_alias), date, unit_values=japan_duty.parse_unit_values(unit_value),
                        quota=quota, edition_file=edition_file, edition_date=edition_date)
         currency = api.currency(res)
         if json_out:
@@ -114,7 +119,7 @@ def register(app: typer.Typer) -> None:
                 edition_file: str = _EFILE, edition_date: str = _EDATE) -> None:
         """All origins side by side for each line."""
         wanted = [o.strip() for o in origins.split(",") if o.strip()] if origins else None
-        res = api.compare(hs, date, origins=wanted, unit_values=parse_unit_values(unit_value), quota=quota,
+        res = api.compare(hs, date, origins=wanted, unit_values=japan_duty.parse_unit_values(unit_value), quota=quota,
                           edition_file=edition_file, edition_date=edition_date)
         currency = api.currency(res)
         if json_out:
@@ -147,12 +152,14 @@ def register(app: typer.Typer) -> None:
                       TimeElapsedColumn(), console=console, transient=True, disable=json_out) as bar:
             task = bar.add_task("lines", total=None)
             res = api.parity(date, chapters=chapter or None, competitors=comps, exports_file=exports,
-                             unit_values=parse_unit_values(unit_value), quota=quota,
+                             unit_values=japan_duty.parse_unit_values(unit_value), quota=quota,
                              edition_file=edition_file, edition_date=edition_date, as_frames=True,
                              progress=lambda i, n: bar.update(task, completed=i, total=n))
         if out:
             _write_csv(res["rows"], out)
         if json_out:
+            import polars as pl
+
             print_json({k: (v.to_dicts() if isinstance(v, pl.DataFrame) else v) for k, v in res.items()})
             return
         console.print(f"Parity on {res['date']} (edition {res['edition']}): {res['lines_evaluated']} lines, "

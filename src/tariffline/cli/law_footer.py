@@ -5,16 +5,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from tariffline.cli.output import console
 from tariffline.dates import parse_date
-from tariffline.law import LawCurrency, law_currency
+
+if TYPE_CHECKING:
+    from tariffline.law import LawCurrency
 
 
 def law_fields(*days: str | dt.date | None, law: LawCurrency | None = None) -> dict:
     """``law_current_through`` and the warnings owed for ``days`` (the latest one counts); ``law``:
     the currency if already computed (the web app computes it once per process)."""
-    law = law or law_currency()
+    if law is None:
+        from tariffline.law import law_currency  # the law loads the policy: import when asked
+
+        law = law_currency()
     parsed = [parse_date(d) for d in days if d is not None]
     warning = law.warning(max(parsed)) if parsed else None
     return {"law_current_through": law.current_through, "warnings": [warning] if warning else []}

@@ -12,8 +12,11 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from tariffline.cli.lazy import lazy_module
 from tariffline.cli.output import console, pct, print_json
-from tariffline.scenarios import api
+
+api = lazy_module("tariffline.scenarios.api")
+DEFAULT_BASKET_YEAR = 2024  # scenarios.api's, not imported at start (tests/cli/test_cli_start.py)
 
 
 def _money(x: float | None) -> str:
@@ -169,7 +172,7 @@ def register(app: typer.Typer) -> None:
         sigma_source: str = typer.Option("broda_weinstein", "--sigma", help="broda_weinstein or hauk."),
         supply: Optional[float] = typer.Option(None, "--supply-elasticity", help="Finite export supply elasticity."),
         chapters: Optional[str] = typer.Option(None, "--chapters", help="Restrict the basket, e.g. 87,84."),
-        basket_year: int = typer.Option(api.DEFAULT_BASKET_YEAR, "--basket-year"),
+        basket_year: int = typer.Option(DEFAULT_BASKET_YEAR, "--basket-year"),
         chart: Optional[Path] = typer.Option(None, "--chart", help="Write charts (.png or .svg)."),
         json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:

@@ -1,5 +1,9 @@
 """Import ledgers: run a ledger read by :mod:`ledger_read` through the engine in chunks.
 
+:func:`run_batch` streams: it reads a chunk, computes it, writes its rows (and its layers) with
+:class:`~tariffline.engine.ledger_write.ChunkedOutput` and adds its counts to the summary, so
+memory is bounded by the chunk, not the ledger (docs/scaling.md).
+
 Cells are parsed leniently: ISO dates and MM/DD/YYYY; numbers with thousands separators and a
 dollar sign. A cell that cannot be read, a ragged line or a bad value becomes an error in its own
 row; rows out = rows in, in order. Fees (MPF, HMF) are added after the duties when asked, as
@@ -12,13 +16,16 @@ order, then :func:`result_columns` (every authority column even when empty).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 
 from tariffline.engine.compute import compute_duties
-from tariffline.engine.ledger_read import Ledger, read_ledger  # noqa: F401  (re-exported)
-from tariffline.engine.ledger_write import check_output, write_atomic  # noqa: F401  (re-exported)
+from tariffline.engine.ledger_read import CHUNK_ROWS, Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
+from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
 from tariffline.policy.loader import Policy, load_policy
@@ -30,9 +37,11 @@ DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
 
 
 def duty_authorities() -> list[str]:
-    """Every authority a duty layer can report, in a fixed order: column 1, programs, measures."""
+    """Every authority a duty layer can report, in a fixed order: column 1, programs, measures
+    (``preference`` among them: Chapter 99 staging of an agreement, e.g. the USJTA's 2020 rates),
+    so that every chunk of a streamed batch has the same columns."""
     programs = sorted({p.authority for p in load_policy().programs})
-    rest = [a for a in AUTHORITIES if a not in ("MFN", "Column 2", "preference")]
+    rest = [a for a in AUTHORITIES if a not in ("MFN", "Column 2")]
     return ["MFN", "Column 2", *[p for p in programs if p not in rest], *rest]
 
 
@@ -82,17 +91,18 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
     return raw.select(*typed, pl.coalesce(checks).alias("_cell_error"))
 
 
-def run_ledger(ledger: Ledger, *, chunk_rows: int = 200_000, as_known_on: dt.date | None = None,
+def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.date | None = None,
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
                mode: str | None = None, progress: Callable[[int], None] | None = None,
                policy: Policy | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row.
+    """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row in the
+    whole ledger (the frame's rows start at ``ledger.first_row``).
     ``policy``: the rules to apply (default: the package's, loaded here).
 
     ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column."""
     default_mode = normalise_mode(mode)
     law = law_currency()
-    frame = ledger.frame.with_row_index("_row")
+    frame = ledger.frame.with_row_index("_row", offset=ledger.first_row)
     engine_cols = [c for c in ledger.columns if c not in ("entry", "mode")]
     totals, layers = [], []
     for offset in range(0, max(frame.height, 1), chunk_rows):
@@ -168,19 +178,83 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
            .join(fee_cols, on="row_id", how="left", maintain_order="left")
            .join(heads, on="row_id", how="left", maintain_order="left")
            .sort("row_id"))
-    fee_names = [c for c in cols if c.startswith("fee_") and c in out.columns]
-    out = out.with_columns(pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c)
-                           for c in fee_names)  # a fee not charged on a computed row is 0
     extra = sorted(c for c in out.columns if c.startswith("duty_") and c not in cols)
     out = out.with_columns(
         [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)
          for c in cols if c not in out.columns and c != "line"]
+    ).with_columns(  # a fee not charged on a computed row is 0, whether or not another row owes it
+        pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c) for c in cols if c.startswith("fee_")
     ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"),
                    pl.when(pl.col("warnings").list.len() > 0).then(pl.col("warnings").list.join(" | ")))
     user = ledger.frame.select(ledger.user_columns)
     user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
     return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),
                       out.select([c for c in cols if c != "line"] + extra)], how="horizontal")
+
+
+def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
+    """The layers file's rows: the ledger row's ``line`` first, then the layer's columns."""
+    line_of = ledger.frame.with_row_index("row_id", offset=ledger.first_row).select(
+        pl.col("row_id").cast(pl.Int64), pl.col("_line").alias("line"))
+    return (layers.join(line_of, on="row_id", how="left", maintain_order="left")
+            .select("line", pl.exclude("line")))
+
+
+def entry_chunks(source: LedgerChunks, fees: bool) -> Iterator[Ledger]:
+    """``source``'s chunks; with fees, the lines at a chunk's end that share the last line's entry
+    number move to the next chunk, so that an entry's consecutive lines are charged together
+    (the MPF's per-entry minimum and maximum; ASSUMPTIONS EN-60)."""
+    entry = source.columns.get("entry") if fees else None
+    carry: Ledger | None = None
+    for chunk in source.chunks:
+        if carry is not None:
+            chunk = replace(chunk, frame=pl.concat([carry.frame, chunk.frame]), first_row=carry.first_row)
+            carry = None
+        last = chunk.frame.get_column(entry)[-1] if entry is not None and chunk.height else None
+        if last is None or not last.strip():  # a blank entry number: the row is its own entry
+            yield chunk
+            continue
+        other = (chunk.frame.get_column(entry) != last).fill_null(True).arg_true()
+        cut = int(other[-1]) + 1 if other.len() else 0
+        if cut:
+            yield replace(chunk, frame=chunk.frame.slice(0, cut))
+        carry = replace(chunk, frame=chunk.frame.slice(cut), first_row=chunk.first_row + cut)
+    if carry is not None:
+        yield carry
+
+
+def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | None = None, *,
+              keep: bool = False, as_known_on: dt.date | None = None, claim_preferences: bool = True,
+              missing_quantity: str = "error", fees: bool = False, mode: str | None = None,
+              progress: Callable[[int], None] | None = None, policy: Policy | None = None
+              ) -> tuple[dict, pl.DataFrame | None]:
+    """Stream a ledger through the engine chunk by chunk: each chunk's rows (:func:`summarise`)
+    go to ``out`` and its layers (:func:`layer_rows`) to ``layers_out`` as they are computed,
+    both written atomically (nothing is moved into place unless every chunk succeeded).
+
+    Returns the summary (:func:`ledger_summary`, added up over the chunks) and, with ``keep``,
+    every row in one frame (memory then grows with the ledger)."""
+    summary, kept = None, []
+    with ExitStack() as stack:
+        rows_out = stack.enter_context(ChunkedOutput(out)) if out is not None else None
+        lays_out = stack.enter_context(ChunkedOutput(layers_out, "layers output")) if layers_out is not None else None
+        for chunk in entry_chunks(source, fees):
+            totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
+                                        claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                                        fees=fees, mode=mode, policy=policy)
+            result = summarise(chunk, totals, layers, fees=fees)
+            if rows_out is not None:
+                rows_out.write(result)
+            if lays_out is not None:
+                lays_out.write(layer_rows(chunk, layers))
+            if keep:
+                kept.append(result)
+            counts = ledger_summary(result)
+            summary = counts if summary is None else {
+                k: (None if v is None else v + counts[k]) for k, v in summary.items()}
+            if progress:
+                progress(chunk.height)
+    return summary, (pl.concat(kept, how="vertical_relaxed") if keep else None)
 
 
 def ledger_summary(result: pl.DataFrame) -> dict:

@@ -58,6 +58,7 @@ class Ledger:
     columns: dict[str, str]
     user_columns: list[str]
     path: Path
+    first_row: int = 0  # 0-based position of the frame's first row in the whole ledger
 
     @property
     def height(self) -> int:
@@ -110,11 +111,29 @@ def match_columns(header: list[str], mapping: dict[str, str], where: str) -> dic
     return found
 
 
-def _decode(raw: bytes, odd: set[int]) -> Iterator[str]:
-    """Each line of ``raw`` as text; numbers of lines that were not UTF-8 are added to ``odd``."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    for i, line in enumerate(raw.splitlines(keepends=True), 1):
+BLOCK_BYTES = 1 << 20  # CSV is read in blocks of 1 MiB
+
+
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """The lines of the file at ``path`` with their endings (``bytes.splitlines``: \\n, \\r\\n or \\r),
+    read block by block; a UTF-8 byte-order mark at the start is dropped."""
+    rest, bom = b"", True
+    with open(path, "rb") as fh:
+        while block := fh.read(BLOCK_BYTES):
+            lines = (rest + block).splitlines(keepends=True)
+            rest = lines.pop()  # may be incomplete (or a \\r before its \\n)
+            if bom and lines:
+                bom, lines[0] = False, lines[0].removeprefix(b"\xef\xbb\xbf")
+            yield from (line for line in lines if line)
+    if bom:
+        rest = rest.removeprefix(b"\xef\xbb\xbf")
+    if rest:
+        yield rest
+
+
+def _decode(lines: Iterator[bytes], odd: set[int]) -> Iterator[str]:
+    """Each line as text; numbers of lines that were not UTF-8 are added to ``odd``."""
+    for i, line in enumerate(lines, 1):
         try:
             yield line.decode("utf-8")
         except UnicodeDecodeError:
@@ -125,55 +144,125 @@ def _decode(raw: bytes, odd: set[int]) -> Iterator[str]:
                 yield line.decode("latin-1")
 
 
-def _read_csv(path: Path) -> tuple[list[str], dict[str, list], list[int], list[str | None], list[str | None]]:
+def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.DataFrame]]:
+    """The header, and the rows in frames of at most ``chunk_rows``: every column as text, then
+    ``_line``, ``_read_error`` and ``_read_warning``. The header is read here; the rows as the
+    frames are asked for."""
     odd: set[int] = set()
-    reader = csv.reader(_decode(path.read_bytes(), odd))
+    reader = csv.reader(_decode(_raw_lines(path), odd))
     header: list[str] | None = None
-    cols: list[list[str | None]] = []
-    lines, errors, warnings = [], [], []
-    end = 0
     try:
         for rec in reader:
-            start, end = end + 1, reader.line_num
-            if not rec or (len(rec) == 1 and not rec[0].strip()):
-                continue
-            if header is None:
+            if rec and not (len(rec) == 1 and not rec[0].strip()):
                 header = [h.strip() or f"column_{i}" for i, h in enumerate(rec, 1)]
-                dup = sorted({h for h in header if header.count(h) > 1})
-                if dup:
-                    raise InputError(f"ledger {path}: the header repeats column(s) {', '.join(dup)}")
-                cols = [[] for _ in header]
-                continue
-            n = len(header)
-            errors.append(None if len(rec) == n else
-                          f"line {start}: {len(rec)} fields where the header has {n}")
-            warnings.append(f"line {start} is not UTF-8: read as Windows-1252"
-                            if any(i in odd for i in range(start, end + 1)) else None)
-            rec = (rec + [None] * n)[:n]
-            for c, v in zip(cols, rec):
-                c.append(v)
-            lines.append(start)
+                break
     except csv.Error as exc:
         raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
     if header is None:
         raise InputError(f"ledger {path} is empty: no header line")
-    return header, dict(zip(header, cols)), lines, errors, warnings
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if dup:
+        raise InputError(f"ledger {path}: the header repeats column(s) {', '.join(dup)}")
+    n = len(header)
+    schema = {h: pl.Utf8 for h in header} | {"_line": pl.Int64, "_read_error": pl.Utf8, "_read_warning": pl.Utf8}
+
+    def frames() -> Iterator[pl.DataFrame]:
+        end = reader.line_num
+        cols: list[list[str | None]] = [[] for _ in range(n + 3)]
+        try:
+            for rec in reader:
+                start, end = end + 1, reader.line_num
+                if not rec or (len(rec) == 1 and not rec[0].strip()):
+                    continue
+                values = (rec + [None] * n)[:n]
+                values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
+                           f"line {start} is not UTF-8: read as Windows-1252"
+                           if odd and any(i in odd for i in range(start, end + 1)) else None]
+                for c, v in zip(cols, values):
+                    c.append(v)
+                odd.difference_update(range(start, end + 1))
+                if len(cols[0]) >= chunk_rows:
+                    yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
+                    cols = [[] for _ in range(n + 3)]
+        except csv.Error as exc:
+            raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
+        if cols[0]:
+            yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
+
+    return header, frames()
 
 
-def _read_table(path: Path) -> pl.DataFrame:
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        df = pl.read_parquet(path)
-    else:
-        df = pl.read_excel(path, infer_schema_length=0)  # every cell as text
-    return df.with_columns([pl.col(c).cast(pl.Utf8) for c in df.columns])
+def _as_text(df: pl.DataFrame, first_line: int) -> pl.DataFrame:
+    return df.with_columns([pl.col(c).cast(pl.Utf8) for c in df.columns]).with_columns(
+        pl.int_range(first_line, first_line + df.height, dtype=pl.Int64).alias("_line"),
+        pl.lit(None, dtype=pl.Utf8).alias("_read_error"), pl.lit(None, dtype=pl.Utf8).alias("_read_warning"))
+
+
+def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
+    """The header, the row count and the rows in frames of ``chunk_rows`` (the last may be
+    shorter), read batch by batch (pyarrow ``ParquetFile.iter_batches``), every column as text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except pa.ArrowException as exc:
+        raise _read_failed(path, exc) from None
+
+    def frames() -> Iterator[pl.DataFrame]:
+        pending: list[pa.RecordBatch] = []
+        line = 1
+        try:
+            for batch in pf.iter_batches(batch_size=chunk_rows):  # batches stop at row groups:
+                pending.append(batch)                             # gathered into whole chunks
+                if sum(b.num_rows for b in pending) < chunk_rows:
+                    continue
+                table = pa.Table.from_batches(pending)
+                while table.num_rows >= chunk_rows:
+                    yield _as_text(pl.from_arrow(table.slice(0, chunk_rows)), line)
+                    table, line = table.slice(chunk_rows), line + chunk_rows
+                pending = table.to_batches()
+            if sum(b.num_rows for b in pending):
+                yield _as_text(pl.from_arrow(pa.Table.from_batches(pending)), line)
+        except pa.ArrowException as exc:
+            raise _read_failed(path, exc) from None
+
+    return list(pf.schema_arrow.names), pf.metadata.num_rows, frames()
+
+
+def _xlsx_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
+    """An Excel sheet is read whole (it holds at most 1,048,576 rows), then cut into chunks."""
+    df = pl.read_excel(path, infer_schema_length=0)  # every cell as text
+    return df.columns, df.height, (_as_text(df.slice(i, chunk_rows), i + 2)
+                                   for i in range(0, df.height, chunk_rows))
 
 
 LEDGER_FORMATS = (".csv", ".txt", ".parquet", ".xlsx")
+CHUNK_ROWS = 200_000
 
 
-def read_ledger(path: Path | str, mapping: dict[str, str] | None = None) -> Ledger:
-    """Read a ledger (.csv, .txt, .parquet, .xlsx), every column as text."""
+@dataclass(frozen=True)
+class LedgerChunks:
+    """A ledger opened for reading in chunks: its header, the columns matched, the row count
+    when the format says it up front (Parquet, Excel; None for CSV), and the chunks, each a
+    :class:`Ledger` whose ``first_row`` is the 0-based position of its first row."""
+
+    columns: dict[str, str]
+    user_columns: list[str]
+    path: Path
+    rows: int | None
+    chunks: Iterator[Ledger]
+
+
+def _read_failed(path: Path, exc: Exception) -> InputError:
+    return InputError(f"ledger {path} cannot be read: {(str(exc).splitlines() or [type(exc).__name__])[0]}")
+
+
+def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
+                chunk_rows: int = CHUNK_ROWS) -> LedgerChunks:
+    """Open a ledger (.csv, .txt, .parquet, .xlsx) to be read in chunks of ``chunk_rows``, every
+    column as text. The header is read and the columns matched here; the rows as the chunks are
+    iterated (at least one chunk, empty for a header-only ledger)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in LEDGER_FORMATS:
@@ -182,20 +271,37 @@ def read_ledger(path: Path | str, mapping: dict[str, str] | None = None) -> Ledg
         raise InputError(f"ledger {path} does not exist")
     try:
         if suffix in (".csv", ".txt"):
-            header, data, lines, errors, warnings = _read_csv(path)
-            df = pl.DataFrame(data, schema={h: pl.Utf8 for h in header})
+            (header, frames), rows = _csv_chunks(path, chunk_rows), None
+        elif suffix == ".parquet":
+            header, rows, frames = _parquet_chunks(path, chunk_rows)
         else:
-            df = _read_table(path)
-            header = df.columns
-            first = 2 if suffix == ".xlsx" else 1
-            lines = list(range(first, first + df.height))
-            errors = warnings = [None] * df.height
-    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(f"ledger {path} cannot be read: {str(exc).splitlines()[0]}") from None
+            header, rows, frames = _xlsx_chunks(path, chunk_rows)
+    except InputError:
+        raise
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:  # pyarrow's errors are ValueError/OSError
+        raise _read_failed(path, exc) from None
     columns = match_columns(list(header), mapping or {}, f"ledger {path}")
-    frame = df.with_columns(pl.Series("_line", lines, dtype=pl.Int64),
-                            pl.Series("_read_error", errors, dtype=pl.Utf8),
-                            pl.Series("_read_warning", warnings, dtype=pl.Utf8))
-    return Ledger(frame=frame, columns=columns, user_columns=list(header), path=path)
+
+    def chunks() -> Iterator[Ledger]:
+        first, empty = 0, True
+        try:
+            for frame in frames:
+                yield Ledger(frame=frame, columns=columns, user_columns=list(header), path=path, first_row=first)
+                first, empty = first + frame.height, False
+        except InputError:
+            raise
+        except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+            raise _read_failed(path, exc) from None
+        if empty:
+            frame = _as_text(pl.DataFrame(schema={h: pl.Utf8 for h in header}), 1)
+            yield Ledger(frame=frame, columns=columns, user_columns=list(header), path=path)
+
+    return LedgerChunks(columns=columns, user_columns=list(header), path=path, rows=rows, chunks=chunks())
+
+
+def read_ledger(path: Path | str, mapping: dict[str, str] | None = None) -> Ledger:
+    """Read a whole ledger (.csv, .txt, .parquet, .xlsx), every column as text."""
+    opened = open_ledger(path, mapping)
+    parts = list(opened.chunks)
+    return Ledger(frame=pl.concat([p.frame for p in parts]), columns=opened.columns,
+                  user_columns=opened.user_columns, path=opened.path)

@@ -1,9 +1,11 @@
 """Write batch results: CSV, Parquet, Excel (.xlsx), JSON (an array of objects) or NDJSON.
 
 The output path is checked before any work is done (format known, not a directory, not under
-a file, writable). The file is written to a temporary file beside it and moved into place, so a
-failure never leaves a half-written file; it gets the permissions the user's umask gives a new
-file (not the temporary file's 0600).
+a file, writable). :class:`ChunkedOutput` writes a result chunk by chunk (CSV and NDJSON
+appended, Parquet through pyarrow's ``ParquetWriter``, JSON as one array, Excel row by row in
+xlsxwriter's constant-memory mode) to a temporary file beside the output, moved into place only
+when every chunk is written, so a failure never leaves a half-written file; the file gets the
+permissions the user's umask gives a new file (not the temporary file's 0600).
 """
 
 from __future__ import annotations
@@ -46,52 +48,111 @@ def _umask() -> int:
     return mask
 
 
-def _write_xlsx(df: pl.DataFrame, path: str) -> None:
-    """One sheet, a header row, then the rows, streamed (xlsxwriter's constant-memory mode:
-    ``polars.write_excel`` took 78 s and 1.8 GB for 100k rows x 55 columns)."""
-    import xlsxwriter  # only when writing Excel
+class ChunkedOutput:
+    """``with ChunkedOutput(out) as w: w.write(chunk) ...``: ``out`` written atomically, chunk
+    by chunk; every chunk has the first one's columns and types. Nothing is moved into place
+    if the block raises."""
 
-    if df.height + 1 > XLSX_MAX_ROWS:
-        raise InputError(f"{df.height:,} rows do not fit in an Excel sheet ({XLSX_MAX_ROWS:,} rows): "
-                         "write .csv or .parquet")
+    def __init__(self, out: Path | str, what: str = "output") -> None:
+        self.out = check_output(out, what)
+        self.suffix = self.out.suffix.lower()
+        self.schema: pl.Schema | None = None
+        self.rows = self.chunks = 0
 
-    text = df.with_columns(pl.col(c).cast(pl.Utf8) for c, t in df.schema.items()
-                           if not (t.is_numeric() or t == pl.Boolean))
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
-                                      "strings_to_formulas": False, "strings_to_urls": False,
-                                      "nan_inf_to_errors": True})
-    sheet = book.add_worksheet("tariffline")
-    sheet.write_row(0, 0, text.columns)
-    for i, row in enumerate(text.iter_rows(), 1):
-        sheet.write_row(i, 0, row)
-    book.close()
+    def __enter__(self) -> ChunkedOutput:
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(dir=self.out.parent, prefix=self.out.name + ".", suffix=".part")
+            self.fh = os.fdopen(fd, "wb")
+        except OSError as exc:
+            raise InputError(f"output {self.out} cannot be written: {exc.strerror}") from None
+        self.parquet = self.book = None
+        return self
+
+    def write(self, df: pl.DataFrame) -> None:
+        """Append ``df`` (the first chunk fixes the columns and their types)."""
+        if self.schema is None:
+            self.schema = df.schema
+        elif df.columns != list(self.schema):
+            new, gone = sorted(set(df.columns) - set(self.schema)), sorted(set(self.schema) - set(df.columns))
+            raise InputError(f"output {self.out}: a chunk has columns the first did not have ({new}) or "
+                             f"lacks some it had ({gone}), or has them in another order")
+        else:
+            df = df.cast(dict(self.schema))
+        try:
+            if self.suffix == ".parquet":
+                self._parquet(df)
+            elif self.suffix == ".xlsx":
+                self._xlsx(df)
+            elif self.suffix == ".json":
+                rows = df.write_json()[1:-1]  # an array's objects, without its brackets
+                if rows:
+                    self.fh.write((("[" if self.rows == 0 else ",") + rows).encode())
+            elif self.suffix in (".ndjson", ".jsonl"):
+                df.write_ndjson(self.fh)
+            else:
+                df.write_csv(self.fh, include_header=self.chunks == 0)
+        except OSError as exc:
+            raise InputError(f"output {self.out} cannot be written: {exc.strerror}") from None
+        self.rows += df.height
+        self.chunks += 1
+
+    def _parquet(self, df: pl.DataFrame) -> None:
+        import pyarrow.parquet as pq
+
+        table = df.to_arrow()
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd")
+        self.parquet.write_table(table)
+
+    def _xlsx(self, df: pl.DataFrame) -> None:
+        """One sheet, a header row, then the rows, streamed (xlsxwriter's constant-memory mode:
+        ``polars.write_excel`` took 78 s and 1.8 GB for 100k rows x 55 columns)."""
+        import xlsxwriter  # only when writing Excel
+
+        if self.rows + df.height + 1 > XLSX_MAX_ROWS:
+            raise InputError(f"more than {XLSX_MAX_ROWS - 1:,} rows do not fit in an Excel sheet "
+                             f"({XLSX_MAX_ROWS:,} rows with the header): write .csv or .parquet")
+        if self.book is None:
+            self.book = xlsxwriter.Workbook(self.tmp, {"constant_memory": True, "strings_to_numbers": False,
+                                                       "strings_to_formulas": False, "strings_to_urls": False,
+                                                       "nan_inf_to_errors": True})
+            self.sheet = self.book.add_worksheet("tariffline")
+            self.sheet.write_row(0, 0, df.columns)
+        text = df.with_columns(pl.col(c).cast(pl.Utf8) for c, t in df.schema.items()
+                               if not (t.is_numeric() or t == pl.Boolean))
+        for i, row in enumerate(text.iter_rows(), self.rows + 1):
+            self.sheet.write_row(i, 0, row)
+
+    def _close(self) -> None:
+        if self.suffix == ".json":
+            self.fh.write(b"]" if self.rows else b"[]")
+        if self.parquet is None and self.suffix == ".parquet" and self.schema is not None:
+            self._parquet(pl.DataFrame(schema=self.schema))
+        if self.parquet is not None:
+            self.parquet.close()
+        self.fh.close()
+        if self.suffix == ".xlsx":
+            if self.book is None:
+                self._xlsx(pl.DataFrame(schema=self.schema or {}))
+            self.book.close()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._close()
+                os.chmod(self.tmp, 0o666 & ~_umask())
+                os.replace(self.tmp, self.out)
+        except OSError as err:
+            raise InputError(f"output {self.out} cannot be written: {err.strerror}") from None
+        finally:
+            if not self.fh.closed:
+                self.fh.close()
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
 
 
 def write_atomic(df: pl.DataFrame, out: Path | str) -> None:
     """Write ``df`` to ``out`` in the format its extension names, atomically."""
-    out = check_output(out)
-    suffix = out.suffix.lower()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name + ".", suffix=".part")
-        os.close(fd)
-    except OSError as exc:
-        raise InputError(f"output {out} cannot be written: {exc.strerror}") from None
-    try:
-        if suffix == ".parquet":
-            df.write_parquet(tmp)
-        elif suffix == ".xlsx":
-            _write_xlsx(df, tmp)
-        elif suffix == ".json":
-            df.write_json(tmp)
-        elif suffix in (".ndjson", ".jsonl"):
-            df.write_ndjson(tmp)
-        else:
-            df.write_csv(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise InputError(f"output {out} cannot be written: {exc.strerror}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with ChunkedOutput(out) as w:
+        w.write(df)
