@@ -50,11 +50,9 @@ def edition_frames(names: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     use) with its unit keys; a call only chains the editions it names, lazily, so that a filter
     on the keys reads what it keeps and copies nothing else.
     """
-    infos = {e.name: e for e in editions()}
-    wanted = [n for n in dict.fromkeys(names) if n in infos] or [list(infos)[-1]]
-    dirs = parsed_dirs([infos[n] for n in wanted])
-    index = _edition_index()
-    parts = [_edition_full(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in wanted]
+    on_hand = [e.name for e in editions()]
+    wanted = [n for n in dict.fromkeys(names) if n in on_hand] or on_hand[-1:]
+    parts = _per_edition(_edition_full, wanted)
     return (pl.concat([p[0].lazy() for p in parts], how="vertical_relaxed", rechunk=False),
             pl.concat([p[1].lazy() for p in parts], how="vertical_relaxed", rechunk=False))
 
@@ -91,12 +89,18 @@ def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
     return {}
 
 
-def _first_children(names: list[str]) -> pl.DataFrame:
-    """``_ke`` (key of an 8-digit code) -> ``_child``: its first 10-digit line, in each edition."""
+def _per_edition(fn, names: list[str]) -> list:
+    """``fn(name, parsed directory, its stamp, place in the calendar)`` for each named edition
+    (the per-process caches :func:`_edition_full` and :func:`_children` take these keys)."""
     infos = {e.name: e for e in editions()}
     dirs = parsed_dirs([infos[n] for n in names])
     index = _edition_index()
-    return pl.concat([_children(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in names])
+    return [fn(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in names]
+
+
+def _first_children(names: list[str]) -> pl.DataFrame:
+    """``_ke`` (key of an 8-digit code) -> ``_child``: its first 10-digit line, in each edition."""
+    return pl.concat(_per_edition(_children, names))
 
 
 @functools.lru_cache(maxsize=128)

@@ -135,12 +135,11 @@ def claim_expr(policy: Policy, indicators: list[str]) -> pl.Expr:
     return (named & program_open_expr(policy, indicators)).fill_null(False)
 
 
-def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
-    """Rows the measure reaches by origin, date, product, claimed program and in-transit rule
-    (not exclusions nor stacking)."""
+def context_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
+    """Rows (or contexts) the measure reaches by origin, dates, claimed program and in-transit
+    rule, whatever their product."""
     m = bm.measure
-    expr = (pl.col("error").is_null() & origin_expr(policy, m.origins)
-            & (pl.col("entry_date") >= m.start) & pl.col(product_col or f"_p_{m.id}"))
+    expr = origin_expr(policy, m.origins) & (pl.col("entry_date") >= m.start)
     if m.claims:
         expr &= claim_expr(policy, m.claims)
     if m.exclude_origins:
@@ -151,7 +150,14 @@ def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None)
         expr &= ~(pl.col("loaded_date").is_not_null()
                   & (pl.col("loaded_date") < m.in_transit.loaded_before)
                   & (pl.col("entry_date") < m.in_transit.entered_before))
-    return expr
+    return expr.fill_null(False)
+
+
+def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
+    """Rows the measure reaches by origin, date, product, claimed program and in-transit rule
+    (not exclusions nor stacking)."""
+    return (pl.col("error").is_null() & pl.col(product_col or f"_p_{bm.id}")
+            & context_expr(policy, bm))
 
 
 def rate_expr(bm: BoundMeasure) -> pl.Expr:

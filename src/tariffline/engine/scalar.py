@@ -8,7 +8,7 @@ the same rules, in well under a millisecond once warm:
   ``_k``, the General / Column 2 / preference duty computed as ``column1._duty`` and
   ``quantities.specific_part`` compute it;
 - Chapter 99: the product bits of the code (as ``measures._masks_python``) AND the context bits of
-  (origin, day, program, loaded date, claim default) (as ``signatures.context_expr``), compiled by
+  (origin, day, program, loaded date, claim default) (as ``measures.context_expr``), compiled by
   ``signatures._compile``, then rates, bases, headings, legal status and citations as
   ``signatures._layers`` gives them; notes and flags as ``compute._notes`` builds them.
 

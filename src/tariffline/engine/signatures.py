@@ -34,7 +34,7 @@ from collections import OrderedDict
 
 import polars as pl
 
-from tariffline.engine.measures import claim_expr, legal_entries, origin_expr, product_masks
+from tariffline.engine.measures import context_expr, legal_entries, product_masks
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
@@ -61,23 +61,6 @@ def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
         expr = functools.reduce(operator.or_, bits) if bits else pl.lit(0, dtype=pl.UInt64)
         words.append(expr.alias(f"{prefix}{w // 64}"))
     return words
-
-
-def context_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
-    """Contexts the measure reaches by origin, dates, claimed program and in-transit rule."""
-    m = bm.measure
-    expr = origin_expr(policy, m.origins) & (pl.col("entry_date") >= m.start)
-    if m.claims:
-        expr &= claim_expr(policy, m.claims)
-    if m.exclude_origins:
-        expr &= ~origin_expr(policy, m.exclude_origins)
-    if bm.end is not None:
-        expr &= pl.col("entry_date") < bm.end
-    if m.in_transit is not None:
-        expr &= ~(pl.col("loaded_date").is_not_null()
-                  & (pl.col("loaded_date") < m.in_transit.loaded_before)
-                  & (pl.col("entry_date") < m.in_transit.entered_before))
-    return expr.fill_null(False)
 
 
 def _rate_constant(bm: BoundMeasure) -> float | None:
@@ -140,7 +123,7 @@ def _measure_table(measures: list[BoundMeasure]) -> pl.DataFrame:
         "confidence": pl.Utf8})
 
 
-def _legal_steps(policy: Policy, measures: list[BoundMeasure]) -> pl.DataFrame:
+def _legal_steps(measures: list[BoundMeasure]) -> pl.DataFrame:
     """(measure, from date) -> status and history known from that date, for measures with entries."""
     rows = []
     for i, bm in enumerate(measures):
@@ -163,6 +146,8 @@ class _Compiled:
     def __init__(self, policy: Policy, measures: list[BoundMeasure]) -> None:
         self.policy, self.measures = policy, measures
         self.nwords = max((len(measures) + 63) // 64, 1)
+        self.table = _measure_table(measures)  # what each measure's layers print
+        self.steps = _legal_steps(measures)  # its legal status by date
         self.lock = threading.Lock()
         self.prod: pl.DataFrame | None = None
         self.ctx: pl.DataFrame | None = None
@@ -268,7 +253,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     rows = (rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
                 .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
 
-    layers = _layers(rows, sig_layers, policy, measures)
+    layers = _layers(rows, sig_layers, policy, view)
     extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
              .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial").collect())
@@ -288,8 +273,8 @@ def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: 
     return distinct.with_columns(pl.Series("_partial", texts, dtype=pl.Utf8))
 
 
-def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy,
-            measures: list[BoundMeasure]) -> pl.DataFrame:
+def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: _Compiled
+            ) -> pl.DataFrame:
     """One row per (row, charged measure) in stacking order, with rate, base and amount."""
     metal = pl.coalesce(pl.col("metal_value"), pl.col("value"))
     ref = pl.when(pl.col("_ref_mfn")).then(pl.col("mfn_amount")).otherwise(pl.col("c1_amount")) / pl.col("value")
@@ -306,13 +291,13 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy,
     lay = (rows.lazy().filter(pl.col("_sig").is_not_null())
            .select("row_id", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
            .join(sig_layers.lazy(), on="_sig", how="inner", maintain_order="left_right")
-           .join(_measure_table(measures).lazy(), on="_m", how="left", maintain_order="left")
+           .join(view.table.lazy(), on="_m", how="left", maintain_order="left")
            .with_columns(rate.alias("rate"), base.alias("base_value"), cutoff.alias("_cut"))
            .with_columns((pl.col("rate") * pl.col("base_value")).alias("amount"),
                          pl.when(pl.col("rate") <= 0).then(pl.col("_heading_free"))
                          .otherwise(pl.col("_heading")).alias("heading"))
            .collect())
-    steps = _legal_steps(policy, measures)
+    steps = view.steps
     if steps.height:
         lay = (lay.with_row_index("_i").sort("_cut")
                .join_asof(steps.sort("_from"), left_on="_cut", right_on="_from", by="_m", strategy="backward",
