@@ -2,9 +2,9 @@
 
 For each row the HTS edition in force on the entry date is used (the nearest edition on hand,
 flagged, when none covers the date; after the last full edition, the revision in force known only
-from its change record is named in the flag). Only the editions the rows need are read, and only
-their lines under the rows' 8-digit subheadings, from the verified parsed cache. The row's line is found exactly; else a 10-digit code's
-8-digit parent in the same edition; else the code in another edition on hand (flagged).
+from its change record is named in the flag). Lines are found in the deduplicated line table of
+the editions on hand (:mod:`tariffline.engine.line_table`, built once and cached): exactly; else a
+10-digit code's 8-digit parent in the same edition; else the code in another edition (flagged).
 Preferences the origin qualifies for on the date are claimed by default (the lowest duty), as
 an importer would; ``program='none'`` on a row, or ``claim_preferences=False``, declines them.
 """
@@ -16,15 +16,14 @@ import functools
 
 import polars as pl
 
+from tariffline.engine.line_table import LINE_SELECT, RATE_COLS, LineTable, line_table
+from tariffline.engine.line_table import line_key as _key
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.errors import DataError
 from tariffline.hts.editions import EditionInfo, edition_for, editions
 from tariffline.hts.loader import parsed_dirs, parsed_stamp, scan_parsed
 from tariffline.policy.loader import Policy
-
-_RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
-              "approx", "parse_error")
 
 
 def calendar() -> pl.DataFrame:
@@ -43,38 +42,19 @@ def _calendar(infos: tuple[EditionInfo, ...]) -> pl.DataFrame:
                "edition_label": pl.Utf8}).sort("effective_from", maintain_order=True)
 
 
-def edition_frames(names: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """(lines, special-program rates) of the named editions, keyed by ``_k`` (see :func:`_key`).
-
-    Each edition is read once per process from the verified parsed cache (parsed once, on first
-    use) with its unit keys; a call only chains the editions it names, lazily, so that a filter
-    on the keys reads what it keeps and copies nothing else.
-    """
-    on_hand = [e.name for e in editions()]
-    wanted = [n for n in dict.fromkeys(names) if n in on_hand] or on_hand[-1:]
-    parts = _per_edition(_edition_full, wanted)
-    return (pl.concat([p[0].lazy() for p in parts], how="vertical_relaxed", rechunk=False),
-            pl.concat([p[1].lazy() for p in parts], how="vertical_relaxed", rechunk=False))
-
-
-_LINE_SELECT = (["hts", "hts_dotted", "level", "description",
-                 pl.col("eff_general_text").alias("general_text"),
-                 pl.col("eff_column2_text").alias("column2_text")]
-                + [f"{side}_{c}" for side in ("gen", "col2") for c in _RATE_COLS])
-
-
 @functools.lru_cache(maxsize=128)
 def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(lines, special) of one edition with unit keys and line keys ``_k`` (see :func:`_key`), as
-    the engine joins them; ``index`` is the edition's place in the calendar."""
+    the single-lookup path (:mod:`tariffline.engine.scalar`) reads them; ``index`` is the
+    edition's place in the calendar."""
     lines, special = scan_parsed(directory, "lines"), scan_parsed(directory, "special")
     if lines is None or special is None:
         raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
                         "to rebuild it")
     try:
-        lines = lines.select(*_LINE_SELECT).collect()
+        lines = lines.select(*LINE_SELECT).collect()
         special = special.select("hts", "program",
-                                 *[pl.col(c).alias(f"pref_{c}") for c in _RATE_COLS]).collect()
+                                 *[pl.col(c).alias(f"pref_{c}") for c in RATE_COLS]).collect()
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
     key = _key(pl.lit(index, dtype=pl.UInt64), pl.col("hts")).alias("_k")
@@ -87,29 +67,6 @@ def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.D
 def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
     """day -> edition used, filled as days are asked (one memo per set of editions on hand)."""
     return {}
-
-
-def _per_edition(fn, names: list[str]) -> list:
-    """``fn(name, parsed directory, its stamp, place in the calendar)`` for each named edition
-    (the per-process caches :func:`_edition_full` and :func:`_children` take these keys)."""
-    infos = {e.name: e for e in editions()}
-    dirs = parsed_dirs([infos[n] for n in names])
-    index = _edition_index()
-    return [fn(n, dirs[n], parsed_stamp(dirs[n]), index[n]) for n in names]
-
-
-def _first_children(names: list[str]) -> pl.DataFrame:
-    """``_ke`` (key of an 8-digit code) -> ``_child``: its first 10-digit line, in each edition."""
-    return pl.concat(_per_edition(_children, names))
-
-
-@functools.lru_cache(maxsize=128)
-def _children(name: str, directory, stamp: tuple, index: int) -> pl.DataFrame:
-    lines = _edition_full(name, directory, stamp, index)[0]
-    return (lines.filter(pl.col("hts").str.len_chars() == 10)
-            .group_by(pl.col("hts").str.slice(0, 8).alias("_k8"))
-            .agg(pl.col("hts").min().alias("_child"))
-            .select(_key(pl.lit(index, dtype=pl.UInt64), pl.col("_k8")).alias("_ke"), "_child"))
 
 
 def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
@@ -159,26 +116,18 @@ def _nearest_holding(df: pl.DataFrame, codes: list[str], cal: pl.DataFrame) -> p
             .select("row_id", pl.col("edition").alias("_alt")))
 
 
-def _key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
-    """One integer per (edition, HTS code): joins on it are far cheaper than on two strings.
-    8- and 10-digit codes get different keys (``01012100`` is not ``0101210000``)."""
-    ten = (code.str.len_chars() == 10).cast(pl.UInt64)
-    return ((edition_index.cast(pl.UInt64) * 2 + ten) * 10_000_000_000
-            + code.cast(pl.UInt64, strict=False))
-
-
 def _edition_index() -> dict[str, int]:
     return {n: i for i, n in enumerate(calendar()["edition"])}
 
 
 def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``edition``, ``line_edition``, ``line_hts`` and the line's rate columns.
+    """Add ``edition``, ``line_edition``, ``line_hts``, ``_cid`` (the line's content in the line
+    table, :mod:`tariffline.engine.line_table`) and the line's rate columns.
 
-    Reads only the editions used on the rows' entry dates; the row's line is its code in that
-    edition, else (an 8-digit or unknown statistical suffix) its 8-digit line, else (an 8-digit
-    code printed only as 10-digit lines) its first 10-digit line; a code missing from its edition is
-    answered from the edition nearest in time that has it (flagged), found through the index of
-    codes of all editions.
+    The row's line is its code in the edition in force on its entry date, else (an 8-digit or
+    unknown statistical suffix) its 8-digit line, else (an 8-digit code printed only as 10-digit
+    lines) its first 10-digit line; a code missing from its edition is answered from the edition
+    nearest in time that has it (flagged). Each is one binary search on the table's line keys.
     """
     cal = calendar()
     index = _edition_index()
@@ -187,61 +136,81 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
             .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8"),
                           pl.col("edition").replace_strict(index, default=None, return_dtype=pl.UInt64)
                           .alias("_ei")))
-    used = set(df.get_column("edition").unique().to_list())
-    in_force = [n for n in cal["edition"] if n in used]
-    lines_all = edition_frames(in_force)[0]
-    keys = lines_all.select("_k").collect().get_column("_k")
-    df = df.with_columns(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
-                         _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
-    df = df.with_columns(pl.col("_ke").is_in(keys.implode()).fill_null(False).alias("_exact"),
-                         pl.col("_k8").is_in(keys.implode()).fill_null(False).alias("_eight"))
+    used = [n for n in df.get_column("edition").unique().to_list() if n is not None]
+    table = line_table(used)
+    keys = df.select(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
+                     _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
+    exact, eight = table.find(keys.get_column("_ke")), table.find(keys.get_column("_k8"))
+    df = df.with_columns(exact.alias("_exact_cid"), eight.alias("_eight_cid"), keys.get_column("_ke"))
     # the rest (few rows): an 8-digit code printed only as 10-digit lines takes its first child
     # (e.g. 7408.11.60 -> 7408.11.60.00); else another edition holding the code
-    rest = df.filter(~pl.col("_exact") & ~pl.col("_eight") & pl.col("hts10").is_not_null()
-                     & pl.col("_ei").is_not_null())
-    fix = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_child": pl.Utf8, "_alt": pl.Utf8})
+    rest = df.filter(pl.col("_exact_cid").is_null() & pl.col("_eight_cid").is_null()
+                     & pl.col("hts10").is_not_null() & pl.col("_ei").is_not_null())
+    fix = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_child": pl.Utf8, "_child_cid": pl.Int32,
+                               "_alt": pl.Utf8, "_alt_cid": pl.Int32})
     if rest.height:
-        child = rest.select("row_id", "_ke").join(_first_children(in_force), on="_ke", how="inner")
-        fix = rest.select("row_id").join(child, on="row_id", how="left")
-        codes = rest.join(child, on="row_id", how="anti").get_column("hts10").unique().to_list()
-        alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8})
+        child, child_cid = table.child(rest.get_column("_ke"))
+        rest = rest.with_columns(child, child_cid)
+        codes = rest.filter(pl.col("_child").is_null()).get_column("hts10").unique().to_list()
+        alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8, "_alt_cid": pl.Int32})
         if codes:
-            alt = _nearest_holding(df, codes, cal).cast({"row_id": df.schema["row_id"]})
-            more = set(alt.get_column("_alt").to_list()) - set(in_force)
-            if more:
-                lines_all = edition_frames(in_force + [n for n in cal["edition"] if n in more])[0]
-        fix = fix.join(alt, on="row_id", how="left").cast({"row_id": df.schema["row_id"]})
+            if len(table.editions) < len(cal):  # the nearest edition holding it may be any on hand
+                table = line_table(cal["edition"].to_list())
+            alt = _nearest_holding(rest.filter(pl.col("_child").is_null()), table, cal)
+        fix = rest.select("row_id", "_child", "_child_cid").join(alt, on="row_id", how="left")
     df = df.join(fix, on="row_id", how="left", maintain_order="left")
-    found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
+    found = pl.col("_exact_cid").is_not_null() | pl.col("_eight_cid").is_not_null() | pl.col("_child").is_not_null()
     df = df.with_columns(
         pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
-        pl.when(pl.col("_exact")).then(pl.col("hts10"))
-        .when(pl.col("_eight")).then(pl.col("_hts8"))
+        pl.when(pl.col("_exact_cid").is_not_null()).then(pl.col("hts10"))
+        .when(pl.col("_eight_cid").is_not_null()).then(pl.col("_hts8"))
         .when(pl.col("_child").is_not_null()).then(pl.col("_child"))
         .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
         .otherwise(None).alias("line_hts"),
+        pl.coalesce("_exact_cid", "_eight_cid", "_child_cid", "_alt_cid").alias("_cid"),
     )
     labels = dict(zip(cal["edition"], cal["edition_label"]))
+    exact_hit, eight_hit = pl.col("_exact_cid").is_not_null(), pl.col("_eight_cid").is_not_null()
     note_line = (
-        pl.when(~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)).then(
+        pl.when(~exact_hit & eight_hit & (pl.col("hts10").str.len_chars() == 10)).then(
             pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
-        .when(~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null()
-              & pl.col("_alt").is_not_null()).then(
+        .when(~exact_hit & ~eight_hit & pl.col("_child").is_null() & pl.col("_alt").is_not_null()).then(
             pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
         .otherwise(None).alias("_note_line"))
-    line_key = _key(pl.col("line_edition").replace_strict(index, default=None, return_dtype=pl.UInt64),
-                    pl.col("line_hts"))
-    df = df.with_columns(note_line, line_key.alias("_lk"))
-    wanted = df.get_column("_lk").drop_nulls().unique()
-    df = df.join(lines_all.filter(pl.col("_k").is_in(wanted.implode())).drop("hts").collect(),
-                 left_on="_lk", right_on="_k", how="left", maintain_order="left")
+    df = df.with_columns(note_line)
+    contents = table.contents.drop("hts")
+    cid = df.get_column("_cid")
+    df = df.hstack([contents.get_column(c).gather(cid) for c in contents.columns])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
     df = df.with_columns(
         pl.when(pl.col("error").is_null() & pl.col("line_hts").is_null()).then(missing)
         .otherwise(pl.col("error")).alias("error"))
-    return df.drop("_exact", "_eight", "_child", "_alt", "_hts8", "_ei", "_ke", "_k8")
+    return df.drop("_exact_cid", "_eight_cid", "_child", "_child_cid", "_alt", "_alt_cid", "_hts8", "_ei", "_ke")
+
+
+def _nearest_holding(rest: pl.DataFrame, table: LineTable, cal: pl.DataFrame) -> pl.DataFrame:
+    """row_id -> (``_alt``, ``_alt_cid``): the edition nearest in time to the row's date that has
+    its code (ties: the later edition), and the line there."""
+    spans = cal.with_row_index("_alt_ei").select(pl.col("_alt_ei").cast(pl.Int64), pl.col("edition").alias("_alt"),
+                                                 "effective_from", "effective_to")
+    far = (pl.when(pl.col("entry_date") < pl.col("effective_from"))
+           .then((pl.col("effective_from") - pl.col("entry_date")).dt.total_days())
+           .when(pl.col("effective_to").is_not_null() & (pl.col("entry_date") >= pl.col("effective_to")))
+           .then((pl.col("entry_date") - pl.col("effective_to")).dt.total_days() + 1)
+           .otherwise(0))
+    held = table.holding(rest.get_column("hts10").unique().to_list()).join(spans, on="_alt_ei")
+    asked = rest.select("hts10", "entry_date").unique()
+    best = (asked.join(held, on="hts10", how="inner")
+            .with_columns(far.alias("_far"))
+            .sort(["hts10", "entry_date", "_far", "effective_from"], descending=[False, False, False, True])
+            .group_by("hts10", "entry_date", maintain_order=True).first()
+            .with_columns(_key(pl.col("_alt_ei"), pl.col("hts10")).alias("_ak")))
+    best = best.with_columns(table.find(best.get_column("_ak")).alias("_alt_cid"))
+    return (rest.select("row_id", "hts10", "entry_date")
+            .join(best.select("hts10", "entry_date", "_alt", "_alt_cid"), on=["hts10", "entry_date"], how="inner")
+            .select("row_id", "_alt", "_alt_cid"))
 
 
 def _duty(prefix: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -281,10 +250,7 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
             *, claim_preferences: bool) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
-    used = set(df.get_column("line_edition").drop_nulls().unique().to_list())
-    special = (edition_frames([n for n in calendar()["edition"] if n in used])[1]
-               .filter(pl.col("_k").is_in(df.get_column("_lk").drop_nulls().unique().implode()))
-               .drop("hts").collect())
+    special = line_table([n for n in df.get_column("line_edition").unique().to_list() if n is not None]).special
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
     df = df.with_columns(
@@ -299,20 +265,19 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
         cand = (df.filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
-                  .select("row_id", "origin_iso", "entry_date", "_lk", "value",
+                  .select("row_id", "origin_iso", "entry_date", "_cid", "value",
                           "quantity", "quantity_unit", "unit_value", "_qunit_key", "program")
                   .rename({"program": "claimed"})
                   .join(programs.select("_pid", "program", "origin_iso", "p_start", "p_end"),
                         on="origin_iso", how="inner")
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))
                           & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program"))))
-                  .join(special, left_on=["_lk", "program"],
-                        right_on=["_k", "program"], how="inner")
+                  .join(special, on=["_cid", "program"], how="inner")
                   .filter(pl.col("pref_parse_error").is_null() & pl.col("pref_adv").is_not_null()))
         p_amt, p_est, p_prob = _duty("pref")
         cand = (cand.with_columns(p_amt.alias("p_amount"), p_est.alias("p_est"), p_prob.alias("p_prob"))
                     .filter(pl.col("p_prob").is_null())
-                    .sort(["row_id", "p_amount"]).group_by("row_id", maintain_order=True).first())
+                    .sort(["row_id", "p_amount", "_pid"]).group_by("row_id", maintain_order=True).first())
         pref = (cand.select("row_id", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")
                 .join(texts, on="_pid", how="left").drop("_pid"))
     if pref is None:

@@ -1,0 +1,256 @@
+"""The HTS editions on hand as one deduplicated line table, built once and kept in the cache.
+
+The 53 editions on hand hold about 1.6 million (edition, code) lines but only about 33,000
+distinct lines (a line's code, texts, parsed rates and special-program text), because most lines
+do not change between revisions. The table keeps:
+
+- ``keys``: every (edition, code) line key (:func:`line_key`), sorted, with the ``cid`` of its
+  content; a row finds its line by a binary search (``search_sorted``), not a hash join;
+- ``contents``: one row per distinct line (``cid`` is its position), with the columns the engine
+  reads and the canonical keys of their units;
+- ``special``: the special-program rates of each content (``cid``, ``program``, ``pref_*``), read
+  from one edition holding it (the rates are parsed from the line's effective special text, so
+  equal contents have equal special rates);
+- ``children``: for each 8-digit code of an edition, its first 10-digit line (an 8-digit code
+  printed only as statistical lines is answered from it).
+
+The table covers the editions the rows need plus every edition already parsed in the cache (so
+that it is the same table from one run to the next); a later need for another edition rebuilds it
+over the union. It is written to ``<cache>/linetable/<key>/`` atomically, keyed by each edition's
+name, place in the calendar and parsed manifest (whose SHA-256s name the parsed tables), with
+the files' own SHA-256s checked on load; a bad or stale copy is rebuilt, and a read-only cache
+costs only speed (ASSUMPTIONS EN-90).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from tariffline.data import store
+from tariffline.engine.quantities import with_unit_keys
+from tariffline.errors import DataError
+from tariffline.hts.editions import EditionInfo, editions
+from tariffline.hts.loader import (
+    MANIFEST,
+    _parsed_dir_for,
+    _source_sha,
+    parsed_dirs,
+    scan_parsed,
+)
+
+FORMAT = "linetable-1"  # bump when the table's layout or build changes
+RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
+             "approx", "parse_error")
+LINE_SELECT = (["hts", "hts_dotted", "level", "description",
+                pl.col("eff_general_text").alias("general_text"),
+                pl.col("eff_column2_text").alias("column2_text")]
+               + [f"{side}_{c}" for side in ("gen", "col2") for c in RATE_COLS])
+_LINE_UNITS = ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit", "col2_specific2_unit"]
+_TABLES = ("keys", "contents", "special", "children")
+_SPAN = 10_000_000_000  # line_key: code number below this; edition place and 10-digit bit above
+
+
+def line_key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """One integer per (edition, HTS code): joins and searches on it are far cheaper than on two
+    strings. 8- and 10-digit codes get different keys (``01012100`` is not ``0101210000``)."""
+    ten = (code.str.len_chars() == 10).cast(pl.UInt64)
+    return (edition_index.cast(pl.UInt64) * 2 + ten) * _SPAN + code.cast(pl.UInt64, strict=False)
+
+
+@dataclass(frozen=True)
+class LineTable:
+    """See the module docstring; ``editions``: the names covered, ``index``: their places."""
+
+    editions: frozenset[str]
+    keys: pl.Series
+    cids: pl.Series
+    contents: pl.DataFrame
+    special: pl.DataFrame
+    child_keys: pl.Series
+    child_cids: pl.Series
+    child_hts: pl.Series
+
+    def find(self, keys: pl.Series) -> pl.Series:
+        """The ``cid`` of each key's line (null where the key is not a line)."""
+        return _search(self.keys, self.cids, keys)
+
+    def child(self, keys: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """(first 10-digit child's code, its ``cid``) of each 8-digit key (null where none)."""
+        at = _positions(self.child_keys, keys)
+        return (self.child_hts.gather(at).alias("_child"), self.child_cids.gather(at).alias("_child_cid"))
+
+    def holding(self, codes: list[str]) -> pl.DataFrame:
+        """(``hts10``, ``_alt_ei``): the places of the covered editions in which each code is a line."""
+        wanted = pl.DataFrame({"hts10": codes}, schema={"hts10": pl.Utf8}).with_columns(
+            line_key(pl.lit(0), pl.col("hts10")).alias("_ck"))
+        return (pl.DataFrame({"_k": self.keys})
+                .with_columns((pl.col("_k") % (2 * _SPAN)).alias("_ck"),
+                              (pl.col("_k") // (2 * _SPAN)).cast(pl.Int64).alias("_alt_ei"))
+                .filter(pl.col("_ck").is_in(wanted.get_column("_ck").implode()))
+                .join(wanted, on="_ck", how="inner").select("hts10", "_alt_ei"))
+
+
+def _positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
+    """Position of each key in ``sorted_keys`` (null where absent)."""
+    if not sorted_keys.len():
+        return pl.Series([None] * keys.len(), dtype=pl.UInt32)
+    probe = keys.fill_null(0).cast(pl.UInt64)
+    at = sorted_keys.search_sorted(probe, side="left").clip(0, sorted_keys.len() - 1).cast(pl.UInt32)
+    hit = (sorted_keys.gather(at) == probe) & keys.is_not_null()
+    return pl.select(pl.when(hit).then(at).otherwise(None)).to_series()
+
+
+def _search(sorted_keys: pl.Series, values: pl.Series, keys: pl.Series) -> pl.Series:
+    return values.gather(_positions(sorted_keys, keys))
+
+
+_LOCK = threading.Lock()
+_CURRENT: dict[tuple, LineTable] = {}
+
+
+def line_table(needed: list[str]) -> LineTable:
+    """The process's line table, covering at least the editions named in ``needed``."""
+    infos = editions()
+    with _LOCK:
+        pool = tuple(infos)
+        table = _CURRENT.get(pool)
+        if table is not None and set(needed) <= table.editions:
+            return table
+        covered = set(needed) | (table.editions if table else set())
+        covered |= {e.name for e in infos if e.dataset and parsed_dir_if_parsed(e) is not None}
+        table = _load_or_build([e for e in infos if e.name in covered], infos)
+        _CURRENT.clear()
+        _CURRENT[pool] = table
+        return table
+
+
+def parsed_dir_if_parsed(info: EditionInfo) -> Path | None:
+    """The directory of a registered edition's parsed tables if they have been written (checked
+    by its manifest's presence only; :func:`parsed_dirs` verifies them), else None. (Defined
+    here, not in the loader, whose source is part of the parsed cache's key.)"""
+    sha = _source_sha(info)
+    if sha is None:
+        return None
+    directory = _parsed_dir_for(sha)
+    return directory if (directory / MANIFEST).is_file() else None
+
+
+def _identity(chosen: list[EditionInfo], infos: list[EditionInfo]) -> tuple[str, list[tuple]]:
+    """(cache key, [(name, place, parsed directory)]) of the editions ``chosen``."""
+    place = {e.name: i for i, e in enumerate(sorted(infos, key=lambda e: e.effective_from))}
+    dirs = {e.name: d for e in chosen if (d := parsed_dir_if_parsed(e)) is not None}
+    dirs |= parsed_dirs([e for e in chosen if e.name not in dirs])  # parses what is missing
+    entries, h = [], hashlib.sha256(FORMAT.encode())
+    for e in sorted(chosen, key=lambda e: place[e.name]):
+        directory = dirs[e.name]
+        try:
+            manifest = (directory / MANIFEST).read_text()
+        except OSError as exc:
+            raise DataError(f"parsed HTS edition {e.name!r} at {directory} cannot be read: {exc}") from None
+        h.update(json.dumps([e.name, place[e.name], manifest]).encode())
+        entries.append((e.name, place[e.name], directory))
+    return h.hexdigest()[:24], entries
+
+
+def _load_or_build(chosen: list[EditionInfo], infos: list[EditionInfo]) -> LineTable:
+    key, entries = _identity(chosen, infos)
+    names = frozenset(n for n, _, _ in entries)
+    where = store.cache_dir() / "linetable" / key
+    tables = _read(where)
+    if tables is None:
+        tables = _build(entries)
+        _write(where, tables)
+    keys, contents, special, children = (tables[t] for t in _TABLES)
+    return LineTable(editions=names, keys=keys.get_column("_k"), cids=keys.get_column("cid"),
+                     contents=contents, special=special.rename({"cid": "_cid"}), child_keys=children.get_column("_k"),
+                     child_cids=children.get_column("cid"), child_hts=children.get_column("_child"))
+
+
+def _read(where: Path) -> dict[str, pl.DataFrame] | None:
+    """The tables at ``where`` if present and matching their manifest, else None."""
+    try:
+        manifest = json.loads((where / MANIFEST).read_text())
+        out = {}
+        for t in _TABLES:
+            data = (where / f"{t}.parquet").read_bytes()
+            if store.sha256(data) != manifest.get(t):
+                return None
+            out[t] = pl.read_parquet(data)
+        return out
+    except (OSError, ValueError, AttributeError, pl.exceptions.PolarsError):
+        return None
+
+
+def _write(where: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write the tables and their manifest into a temporary directory, then rename it into place
+    (another process's copy already there is kept; a read-only cache is not an error)."""
+    tmp: Path | None = None
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=where.parent, prefix=where.name + ".", suffix=".tmp"))
+        manifest = {}
+        for t, frame in tables.items():
+            path = tmp / f"{t}.parquet"
+            frame.write_parquet(path)
+            manifest[t] = store.sha256(path.read_bytes())
+        (tmp / MANIFEST).write_text(json.dumps(manifest))
+        if where.exists():
+            shutil.rmtree(where, ignore_errors=True)  # a copy that failed its check
+        os.replace(tmp, where)
+        tmp = None
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _build(entries: list[tuple]) -> dict[str, pl.DataFrame]:
+    """Read each edition's verified lines once and deduplicate them (see the module docstring)."""
+    frames = []
+    for name, place, directory in entries:
+        lines = scan_parsed(directory, "lines")
+        if lines is None:
+            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
+                            "to rebuild it")
+        frames.append(lines.select(*LINE_SELECT, "eff_special_text", pl.lit(place, dtype=pl.Int64).alias("_ei"))
+                      .collect())
+    every = pl.concat(frames, how="vertical_relaxed")
+    content_cols = [c for c in every.columns if c != "_ei"]
+    every = every.with_columns(pl.struct(content_cols).hash().alias("_ch"))
+    contents = every.unique(subset=content_cols, keep="first", maintain_order=True)
+    if contents.get_column("_ch").n_unique() != contents.height:  # a 64-bit hash collision
+        raise DataError("HTS line table: two distinct lines share a hash; report this")
+    contents = contents.with_row_index("cid").with_columns(pl.col("cid").cast(pl.Int32))
+    cid_of = contents.select("_ch", "cid")
+    keys = (every.select(line_key(pl.col("_ei"), pl.col("hts")).alias("_k"), "_ch")
+            .join(cid_of, on="_ch", how="left").select("_k", "cid")
+            .unique(subset="_k", keep="first").sort("_k"))
+    children = (every.filter(pl.col("hts").str.len_chars() == 10)
+                .sort("hts").group_by("_ei", pl.col("hts").str.slice(0, 8).alias("_k8"), maintain_order=True)
+                .agg(pl.col("hts").first().alias("_child"), pl.col("_ch").first())
+                .join(cid_of, on="_ch", how="left")
+                .select(line_key(pl.col("_ei"), pl.col("_k8")).alias("_k"), "_child", "cid").sort("_k"))
+    special = []
+    by_place = {place: (name, directory) for name, place, directory in entries}
+    for place, reps in contents.select("cid", "_ei", "hts").partition_by("_ei", as_dict=True).items():
+        name, directory = by_place[place[0]]
+        rows = scan_parsed(directory, "special")
+        if rows is None:
+            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
+                            "to rebuild it")
+        special.append(rows.select("hts", "program", *[pl.col(c).alias(f"pref_{c}") for c in RATE_COLS])
+                       .join(reps.lazy().select("hts", "cid"), on="hts", how="inner").drop("hts").collect())
+    special = with_unit_keys(pl.concat(special).sort("cid", "program"),
+                             ["pref_specific_unit", "pref_specific2_unit"])
+    contents = with_unit_keys(contents.drop("_ch", "_ei", "eff_special_text"), _LINE_UNITS).drop("cid")
+    return {"keys": keys, "contents": contents, "special": special, "children": children}
