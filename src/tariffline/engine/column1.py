@@ -140,7 +140,8 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     table = line_table(used)
     keys = df.select(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
                      _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
-    exact, eight = table.find(keys.get_column("_ke")), table.find(keys.get_column("_k8"))
+    exact = table.find(keys.get_column("_ke"))
+    eight = table.find(keys.get_column("_k8").zip_with(exact.is_null(), pl.Series([None], dtype=pl.UInt64)))
     df = df.with_columns(exact.alias("_exact_cid"), eight.alias("_eight_cid"), keys.get_column("_ke"))
     # the rest (few rows): an 8-digit code printed only as 10-digit lines takes its first child
     # (e.g. 7408.11.60 -> 7408.11.60.00); else another edition holding the code

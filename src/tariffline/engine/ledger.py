@@ -68,12 +68,26 @@ def _blank(c: str) -> pl.Expr:
     return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
 
 
+_FAST = {"number": lambda c: pl.col(c).cast(pl.Float64, strict=False),
+         "date": lambda c: pl.col(c).str.to_date("%Y-%m-%d", strict=False)}
+
+
 def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
-    """The engine's input columns, typed, with the row's first unreadable cell in ``_cell_error``."""
+    """The engine's input columns, typed, with the row's first unreadable cell in ``_cell_error``.
+
+    Numbers and dates are first read as plain numbers and ISO dates; only a column with a cell
+    that this does not read is read again the lenient way (separators, other date forms), which
+    gives the same values where the plain reading succeeds."""
     cols = ledger.columns
     typed, checks = [pl.col("_row").alias("row_id")], [pl.col("_read_error")]
     for name, src in cols.items():
         c = pl.col(src)
+        kind = "number" if name in NUMBERS else "date" if name in DATES else None
+        if kind is not None:
+            fast = raw.select(_FAST[kind](src)).to_series()
+            if not (fast.is_null() & raw.get_column(src).is_not_null()).any():
+                typed.append(pl.lit(fast).alias(name))
+                continue
         if name in NUMBERS:
             typed.append(pl.when(_blank(src)).then(None).otherwise(_number(src)).alias(name))
             checks.append(pl.when(~_blank(src) & _number(src).is_null())
@@ -120,13 +134,14 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
              .with_columns(pl.coalesce("_cell_error", "error").alias("error")))
         ok = pl.col("error").is_null()
         t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate"))
-        t = t.with_columns(pl.concat_list(
-            raw.get_column("_read_warning"),
-            pl.when(ok & (pl.col("entry_date") > law.current_through)).then(
-                pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
-                + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
-                         "law as known then; later actions are not encoded")),
-        ).list.drop_nulls().alias("warnings"))
+        late = pl.when(ok & (pl.col("entry_date") > law.current_through)).then(
+            pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
+            + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
+                     "law as known then; later actions are not encoded"))
+        read = pl.lit(raw.get_column("_read_warning"))
+        t = t.with_columns(  # the row's warnings joined by " | " (null when none)
+            pl.when(read.is_null() & late.is_null()).then(None)
+            .otherwise(pl.concat_str(read, late, separator=" | ", ignore_nulls=True)).alias("warnings"))
         lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi")
         if fees:
             t, lay = _with_fees(t, lay, default_mode)
@@ -165,15 +180,13 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
 
     A user column whose name is one of tariffline's gets ``(ledger)`` appended."""
     cols = result_columns(fees)
-    by_auth = (layers.group_by("row_id", "authority").agg(pl.col("amount").sum())
-               .pivot(on="authority", index="row_id", values="amount"))
-    by_auth = by_auth.rename({c: (f"fee_{c}" if c == "Fee" else f"duty_{c}") for c in by_auth.columns
-                              if c != "row_id"}).drop("fee_Fee", strict=False)
+    by_auth = _by_authority(totals.get_column("row_id"), layers)
     fee_cols = (layers.filter(pl.col("authority") == "Fee")
                 .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
                 .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum")
                 if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": pl.Int64}))
-    heads = layers.group_by("row_id").agg(pl.col("heading").drop_nulls().str.join(";").alias("headings"))
+    heads = (layers.group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls())
+             .select("row_id", pl.col("heading").list.join(";").alias("headings")))
     out = (totals.join(by_auth, on="row_id", how="left", maintain_order="left")
            .join(fee_cols, on="row_id", how="left", maintain_order="left")
            .join(heads, on="row_id", how="left", maintain_order="left")
@@ -184,12 +197,37 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
          for c in cols if c not in out.columns and c != "line"]
     ).with_columns(  # a fee not charged on a computed row is 0, whether or not another row owes it
         pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c) for c in cols if c.startswith("fee_")
-    ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"),
-                   pl.when(pl.col("warnings").list.len() > 0).then(pl.col("warnings").list.join(" | ")))
+    ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"))
     user = ledger.frame.select(ledger.user_columns)
     user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
     return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),
                       out.select([c for c in cols if c != "line"] + extra)], how="horizontal")
+
+
+def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
+    """``row_id`` and ``duty_<authority>`` (``fee_<authority>`` for fees, except ``Fee`` itself):
+    the sum of the row's layers of that authority, added in stacking order; null where the row
+    has none. Sums are scattered into a (row x authority) array (``numpy.bincount``), not pivoted."""
+    import numpy as np
+
+    auths = layers.get_column("authority").unique(maintain_order=True).drop_nulls().to_list()
+    ids = row_ids.cast(pl.Int64).to_numpy()
+    base, n, k = (int(ids.min()) if ids.size else 0), ids.size, len(auths)
+    at = layers.select((pl.col("row_id") - base).cast(pl.Int64).alias("r"),
+                       pl.col("authority").replace_strict(auths, list(range(k)), default=None,
+                                                          return_dtype=pl.Int64).alias("a"),
+                       pl.col("amount").fill_null(0.0)).drop_nulls(["a"])
+    cell = (at.get_column("r") * k + at.get_column("a")).to_numpy()
+    if not (ids.size == 0 or (ids == np.arange(base, base + n)).all()):  # rows not consecutive
+        pos = pl.DataFrame({"row_id": row_ids.cast(pl.Int64), "_p": np.arange(n)})
+        cell = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
+                .select(pl.col("_p") * k + pl.col("a")).to_series().to_numpy())
+    sums = np.bincount(cell, weights=at.get_column("amount").to_numpy(), minlength=n * k).reshape(n, k)
+    seen = np.bincount(cell, minlength=n * k).reshape(n, k) > 0
+    name = {a: (f"fee_{a}" if a == "Fee" else f"duty_{a}") for a in auths}
+    return pl.DataFrame({"row_id": row_ids.cast(pl.Int64)}).with_columns(
+        pl.when(pl.lit(pl.Series(seen[:, j]))).then(pl.lit(pl.Series(sums[:, j]))).alias(name[a])
+        for j, a in enumerate(auths) if a != "Fee")
 
 
 def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:

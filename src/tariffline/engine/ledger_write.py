@@ -98,11 +98,14 @@ class ChunkedOutput:
         self.chunks += 1
 
     def _parquet(self, df: pl.DataFrame) -> None:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         table = df.to_arrow()
         if self.parquet is None:
-            self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd")
+            # statistics on the text columns cost more to write than they help readers
+            stats = [f.name for f in table.schema if f.type not in (pa.string(), pa.large_string())]
+            self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd", write_statistics=stats)
         self.parquet.write_table(table)
 
     def _xlsx(self, df: pl.DataFrame) -> None:

@@ -24,6 +24,7 @@ costs only speed (ASSUMPTIONS EN-90).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -92,11 +93,14 @@ class LineTable:
         """(``hts10``, ``_alt_ei``): the places of the covered editions in which each code is a line."""
         wanted = pl.DataFrame({"hts10": codes}, schema={"hts10": pl.Utf8}).with_columns(
             line_key(pl.lit(0), pl.col("hts10")).alias("_ck"))
-        return (pl.DataFrame({"_k": self.keys})
-                .with_columns((pl.col("_k") % (2 * _SPAN)).alias("_ck"),
-                              (pl.col("_k") // (2 * _SPAN)).cast(pl.Int64).alias("_alt_ei"))
-                .filter(pl.col("_ck").is_in(wanted.get_column("_ck").implode()))
+        return (self._by_code.filter(pl.col("_ck").is_in(wanted.get_column("_ck").implode()))
                 .join(wanted, on="_ck", how="inner").select("hts10", "_alt_ei"))
+
+    @functools.cached_property
+    def _by_code(self) -> pl.DataFrame:
+        """(``_ck``: the key of the code alone, ``_alt_ei``: an edition's place) of every line."""
+        return pl.DataFrame({"_k": self.keys}).select((pl.col("_k") % (2 * _SPAN)).alias("_ck"),
+                                                      (pl.col("_k") // (2 * _SPAN)).cast(pl.Int64).alias("_alt_ei"))
 
 
 def _positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
