@@ -249,8 +249,9 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 
 
 def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
-            *, claim_preferences: bool) -> pl.DataFrame:
-    """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty)."""
+            *, claim_preferences: bool, texts: bool = True) -> pl.DataFrame:
+    """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty).
+    ``texts=False``: its rate text and citation are left null."""
     special = line_table([n for n in df.get_column("line_edition").unique().to_list() if n is not None]).special
     gen_amt, gen_est, gen_prob = _duty("gen")
     col2_amt, col2_est, col2_prob = _duty("col2")
@@ -263,7 +264,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     pref = None
     if claim_preferences:
         programs = _program_table(policy).with_row_index("_pid")
-        texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
+        program_texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
         cand = (df.filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
                   .select("row_id", "origin_iso", "entry_date", "_cid", "value",
@@ -280,7 +281,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
                     .filter(pl.col("p_prob").is_null())
                     .sort(["row_id", "p_amount", "_pid"]).group_by("row_id", maintain_order=True).first())
         pref = (cand.select("row_id", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")
-                .join(texts, on="_pid", how="left").drop("_pid"))
+                .join(program_texts, on="_pid", how="left").drop("_pid"))
     if pref is None:
         pref = pl.DataFrame(schema={"row_id": df.schema["row_id"], "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
@@ -296,11 +297,7 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")
                     + pl.lit(", subheading ") + pl.col("hts_dotted"))
-    return df.with_columns(
-        pl.when(pl.col("_is_col2")).then(pl.lit("Column 2"))
-        .when(use_pref).then(pl.col("p_authority")).otherwise(pl.lit("MFN")).alias("c1_authority"),
-        pl.when(pl.col("_is_col2")).then(pl.col("_col2_amt"))
-        .when(use_pref).then(pl.col("p_amount")).otherwise(pl.col("mfn_amount")).alias("c1_amount"),
+    texts_out = [
         pl.when(pl.col("_is_col2")).then(pl.col("column2_text"))
         .when(use_pref).then(pl.lit("special (") + pl.col("p_program") + pl.lit(")"))
         .otherwise(pl.col("general_text")).alias("c1_rate_text"),
@@ -308,6 +305,14 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         .when(use_pref).then(edition_cite + pl.lit(", special program ") + pl.col("p_program")
                              + pl.lit("; ") + pl.col("p_citation"))
         .otherwise(edition_cite + pl.lit(", column 1 General")).alias("c1_citation"),
+    ]
+    return df.with_columns(
+        pl.when(pl.col("_is_col2")).then(pl.lit("Column 2"))
+        .when(use_pref).then(pl.col("p_authority")).otherwise(pl.lit("MFN")).alias("c1_authority"),
+        pl.when(pl.col("_is_col2")).then(pl.col("_col2_amt"))
+        .when(use_pref).then(pl.col("p_amount")).otherwise(pl.col("mfn_amount")).alias("c1_amount"),
+        *(texts_out if texts else [pl.lit(None, dtype=pl.Utf8).alias("c1_rate_text"),
+                                   pl.lit(None, dtype=pl.Utf8).alias("c1_citation")]),
         pl.when(use_pref).then(pl.col("p_confidence")).otherwise(pl.lit("confirmed")).alias("c1_confidence"),
         pl.when(pl.col("_is_col2")).then(pl.col("_col2_est"))
         .when(use_pref).then(pl.col("p_est")).otherwise(pl.col("_gen_est")).alias("c1_estimated"),

@@ -86,32 +86,36 @@ def compute_duties(
     missing_quantity: Literal["error", "ave_estimate"] = "error",
     policy: Policy | None = None,
     chunk_rows: int = 250_000,
+    texts: bool = True,
 ) -> DutyResult:
     """Duties owed on each row: column 1 (MFN, Column 2 or a preference) plus Chapter 99 layers.
 
     ``as_known_on``: answer with only the instruments published by that day (default: the law
     as finally amended). ``missing_quantity``: what to do when a specific duty has no quantity
     and no unit value — an error on the row, or count the specific part as 0 (flagged).
+    ``texts=False`` (for callers that only sum the layers): the layers' description, citation,
+    legal status and history are null, and the layers are not sorted by row (each row's layers
+    are still in stacking order: column 1 first).
     """
     if missing_quantity not in ("error", "ave_estimate"):
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
     policy = (policy or load_policy()).view(as_known_on)
     df = prepare(rows)
     if df.height > chunk_rows:  # bound memory: the measure chain is wide
-        parts = [_compute(df.slice(i, chunk_rows), rows.columns, policy, claim_preferences, missing_quantity)
+        parts = [_compute(df.slice(i, chunk_rows), rows.columns, policy, claim_preferences, missing_quantity, texts)
                  for i in range(0, df.height, chunk_rows)]
         return DutyResult(totals=pl.concat([p.totals for p in parts]), layers=pl.concat([p.layers for p in parts]),
                           policy_version=policy.version, as_known_on=as_known_on, editions=parts[0].editions)
-    return _compute(df, rows.columns, policy, claim_preferences, missing_quantity)
+    return _compute(df, rows.columns, policy, claim_preferences, missing_quantity, texts)
 
 
 def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_preferences: bool,
-             missing_quantity: str) -> DutyResult:
+             missing_quantity: str, texts: bool) -> DutyResult:
     """compute_duties on prepared rows."""
     df = c1.locate_lines(df)
     mask2, cite2 = _column2(policy)
-    df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences)
-    df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences)
+    df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences, texts=texts)
+    df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences, texts=texts)
 
     q_problem = pl.coalesce(
         pl.col("c1_problem"),
@@ -153,8 +157,11 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         for f in measure_layers
     ]
     # stacking order: column 1 first, then the measures in evaluation order
-    layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
-              .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect())
+    if texts:
+        layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
+                  .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect())
+    else:
+        layers = pl.concat(parts, how="vertical").collect()
     keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),

@@ -56,7 +56,7 @@ def _partition(pdf, policy, offsets, out_dir, options, partition_info=None):
     totals, layers = run_ledger(ledger, as_known_on=options["as_known_on"], policy=policy,
                                 claim_preferences=options["claim_preferences"],
                                 missing_quantity=options["missing_quantity"], fees=options["fees"],
-                                mode=options["mode"])
+                                mode=options["mode"], texts=False)
     result = summarise(ledger, totals, layers, fees=options["fees"])
     if result.height:
         write_atomic(result, Path(out_dir) / f"part-{number:05d}.parquet")

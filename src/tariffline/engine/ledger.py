@@ -108,12 +108,14 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
 def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.date | None = None,
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
                mode: str | None = None, progress: Callable[[int], None] | None = None,
-               policy: Policy | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+               policy: Policy | None = None, texts: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row in the
     whole ledger (the frame's rows start at ``ledger.first_row``).
     ``policy``: the rules to apply (default: the package's, loaded here).
 
-    ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column."""
+    ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column.
+    ``texts=False``: the layers carry no descriptions, citations or legal status (see
+    ``compute_duties``), for a caller that only sums them (:func:`summarise`)."""
     default_mode = normalise_mode(mode)
     law = law_currency()
     frame = ledger.frame.with_row_index("_row", offset=ledger.first_row)
@@ -124,7 +126,7 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
         typed = _inputs(ledger, raw)
         res = compute_duties(typed.select("row_id", *engine_cols), as_known_on=as_known_on,
                              claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                             policy=policy)
+                             policy=policy, texts=texts)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
                                "total_rate", "estimated", "error", "notes", "flags")
              .with_columns(pl.col("row_id").cast(pl.Int64))
@@ -279,7 +281,7 @@ def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | 
         for chunk in entry_chunks(source, fees):
             totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
                                         claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                                        fees=fees, mode=mode, policy=policy)
+                                        fees=fees, mode=mode, policy=policy, texts=layers_out is not None)
             result = summarise(chunk, totals, layers, fees=fees)
             if rows_out is not None:
                 rows_out.write(result)

@@ -5,13 +5,16 @@ a file, writable). :class:`ChunkedOutput` writes a result chunk by chunk (CSV an
 appended, Parquet through pyarrow's ``ParquetWriter``, JSON as one array, Excel row by row in
 xlsxwriter's constant-memory mode) to a temporary file beside the output, moved into place only
 when every chunk is written, so a failure never leaves a half-written file; the file gets the
-permissions the user's umask gives a new file (not the temporary file's 0600).
+permissions the user's umask gives a new file (not the temporary file's 0600). A chunk is
+encoded and written in a background thread while the caller computes the next one (at most one
+chunk waits; a write error is raised at the next write or at the end).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -67,7 +70,15 @@ class ChunkedOutput:
         except OSError as exc:
             raise InputError(f"output {self.out} cannot be written: {exc.strerror}") from None
         self.parquet = self.book = None
+        self.pool, self.pending = ThreadPoolExecutor(max_workers=1), None
         return self
+
+    def _wait(self) -> None:
+        """Finish the chunk being written (raising its error)."""
+        pending: Future | None = self.pending
+        self.pending = None
+        if pending is not None:
+            pending.result()
 
     def write(self, df: pl.DataFrame) -> None:
         """Append ``df`` (the first chunk fixes the columns and their types)."""
@@ -79,23 +90,30 @@ class ChunkedOutput:
                              f"lacks some it had ({gone}), or has them in another order")
         else:
             df = df.cast(dict(self.schema))
+        if self.suffix == ".xlsx" and self.rows + df.height + 1 > XLSX_MAX_ROWS:
+            raise InputError(f"more than {XLSX_MAX_ROWS - 1:,} rows do not fit in an Excel sheet "
+                             f"({XLSX_MAX_ROWS:,} rows with the header): write .csv or .parquet")
+        self._wait()
+        self.pending = self.pool.submit(self._emit, df, self.rows, self.chunks)
+        self.rows += df.height
+        self.chunks += 1
+
+    def _emit(self, df: pl.DataFrame, rows_before: int, chunks_before: int) -> None:
         try:
             if self.suffix == ".parquet":
                 self._parquet(df)
             elif self.suffix == ".xlsx":
-                self._xlsx(df)
+                self._xlsx(df, rows_before)
             elif self.suffix == ".json":
                 rows = df.write_json()[1:-1]  # an array's objects, without its brackets
                 if rows:
-                    self.fh.write((("[" if self.rows == 0 else ",") + rows).encode())
+                    self.fh.write((("[" if rows_before == 0 else ",") + rows).encode())
             elif self.suffix in (".ndjson", ".jsonl"):
                 df.write_ndjson(self.fh)
             else:
-                df.write_csv(self.fh, include_header=self.chunks == 0)
+                df.write_csv(self.fh, include_header=chunks_before == 0)
         except OSError as exc:
             raise InputError(f"output {self.out} cannot be written: {exc.strerror}") from None
-        self.rows += df.height
-        self.chunks += 1
 
     def _parquet(self, df: pl.DataFrame) -> None:
         import pyarrow as pa
@@ -108,14 +126,11 @@ class ChunkedOutput:
             self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd", write_statistics=stats)
         self.parquet.write_table(table)
 
-    def _xlsx(self, df: pl.DataFrame) -> None:
+    def _xlsx(self, df: pl.DataFrame, rows_before: int) -> None:
         """One sheet, a header row, then the rows, streamed (xlsxwriter's constant-memory mode:
         ``polars.write_excel`` took 78 s and 1.8 GB for 100k rows x 55 columns)."""
         import xlsxwriter  # only when writing Excel
 
-        if self.rows + df.height + 1 > XLSX_MAX_ROWS:
-            raise InputError(f"more than {XLSX_MAX_ROWS - 1:,} rows do not fit in an Excel sheet "
-                             f"({XLSX_MAX_ROWS:,} rows with the header): write .csv or .parquet")
         if self.book is None:
             self.book = xlsxwriter.Workbook(self.tmp, {"constant_memory": True, "strings_to_numbers": False,
                                                        "strings_to_formulas": False, "strings_to_urls": False,
@@ -124,10 +139,11 @@ class ChunkedOutput:
             self.sheet.write_row(0, 0, df.columns)
         text = df.with_columns(pl.col(c).cast(pl.Utf8) for c, t in df.schema.items()
                                if not (t.is_numeric() or t == pl.Boolean))
-        for i, row in enumerate(text.iter_rows(), self.rows + 1):
+        for i, row in enumerate(text.iter_rows(), rows_before + 1):
             self.sheet.write_row(i, 0, row)
 
     def _close(self) -> None:
+        self._wait()
         if self.suffix == ".json":
             self.fh.write(b"]" if self.rows else b"[]")
         if self.parquet is None and self.suffix == ".parquet" and self.schema is not None:
@@ -137,7 +153,7 @@ class ChunkedOutput:
         self.fh.close()
         if self.suffix == ".xlsx":
             if self.book is None:
-                self._xlsx(pl.DataFrame(schema=self.schema or {}))
+                self._xlsx(pl.DataFrame(schema=self.schema or {}), 0)
             self.book.close()
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -149,6 +165,11 @@ class ChunkedOutput:
         except OSError as err:
             raise InputError(f"output {self.out} cannot be written: {err.strerror}") from None
         finally:
+            try:
+                self._wait()  # a failed block: let the chunk being written finish; its error is moot
+            except (InputError, OSError):
+                pass
+            self.pool.shutdown()
             if not self.fh.closed:
                 self.fh.close()
             if os.path.exists(self.tmp):

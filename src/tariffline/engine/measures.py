@@ -268,12 +268,13 @@ def relevant_measures(df: pl.DataFrame, policy: Policy, measures: list[BoundMeas
     return measures, masks
 
 
-def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
+def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True, texts: bool = True
              ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
     ``_partial`` names (sorted, comma-separated) the measures reaching only some statistical
     lines of the row's 8-digit code (null when none).
     ``claim_preferences``: a row naming no program claims those its origin may (see claim_expr).
+    ``texts=False``: the layers' description, citation and legal status may be left null.
 
     The measures are chained in one lazy query (collected once); ``_b_<id>`` holds the value a
     measure is charged on where it applies (null elsewhere), ``_r_<id>`` its per-row rate when
@@ -287,7 +288,7 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
     from tariffline.engine import signatures  # it builds on this module's expressions
 
     if signatures.use_signatures(policy, measures):
-        return signatures.evaluate_by_signature(df, policy, measures)
+        return signatures.evaluate_by_signature(df, policy, measures, texts=texts)
     measures, masks = relevant_measures(df, policy, measures)
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),

@@ -211,9 +211,10 @@ def compiled_view(policy: Policy, measures: list[BoundMeasure]) -> _Compiled:
         return view
 
 
-def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure]
+def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure], *, texts: bool = True
                           ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
-    """``measures.evaluate`` by reach signature (see the module docstring); same columns out."""
+    """``measures.evaluate`` by reach signature (see the module docstring); same columns out.
+    ``texts=False``: the layers' description, citation, legal status and history are null."""
     view = compiled_view(policy, measures)
     nwords = view.nwords
     prod = view.product_words(df.get_column("_match_hts"))
@@ -253,7 +254,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     rows = (rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
                 .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
 
-    layers = _layers(rows, sig_layers, policy, view)
+    layers = _layers(rows, sig_layers, policy, view, texts)
     extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
              .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial").collect())
@@ -273,7 +274,7 @@ def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: 
     return distinct.with_columns(pl.Series("_partial", texts, dtype=pl.Utf8))
 
 
-def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: _Compiled
+def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: _Compiled, texts: bool
             ) -> pl.DataFrame:
     """One row per (row, charged measure) in stacking order, with rate, base and amount."""
     metal = pl.coalesce(pl.col("metal_value"), pl.col("value"))
@@ -291,14 +292,18 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: 
     lay = (rows.lazy().filter(pl.col("_sig").is_not_null())
            .select("row_id", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
            .join(sig_layers.lazy(), on="_sig", how="inner", maintain_order="left_right")
-           .join(view.table.lazy(), on="_m", how="left", maintain_order="left")
+           .join((view.table if texts else view.table.drop("description", "citation")).lazy(), on="_m",
+                 how="left", maintain_order="left")
            .with_columns(rate.alias("rate"), base.alias("base_value"), cutoff.alias("_cut"))
            .with_columns((pl.col("rate") * pl.col("base_value")).alias("amount"),
                          pl.when(pl.col("rate") <= 0).then(pl.col("_heading_free"))
                          .otherwise(pl.col("_heading")).alias("heading"))
            .collect())
     steps = view.steps
-    if steps.height:
+    if not texts:
+        lay = lay.with_columns(*[pl.lit(None, dtype=pl.Utf8).alias(c) for c in
+                                 ("description", "citation", "legal_status", "legal_history")])
+    elif steps.height:
         lay = (lay.with_row_index("_i").sort("_cut")
                .join_asof(steps.sort("_from"), left_on="_cut", right_on="_from", by="_m", strategy="backward",
                           check_sortedness=False)
