@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import numpy as np
 import polars as pl
 
-from tariffline.engine.line_table import LINE_SELECT, RATE_COLS, LineTable, line_table
+from tariffline.engine.line_table import LINE_SELECT, RATE_COLS, line_table
 from tariffline.engine.line_table import line_key as _key
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
@@ -127,56 +128,53 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     The row's line is its code in the edition in force on its entry date, else (an 8-digit or
     unknown statistical suffix) its 8-digit line, else (an 8-digit code printed only as 10-digit
     lines) its first 10-digit line; a code missing from its edition is answered from the edition
-    nearest in time that has it (flagged). Each is one binary search on the table's line keys.
+    nearest in time that has it (flagged). Each is an index into the table's (code x edition) grid.
     """
     cal = calendar()
     index = _edition_index()
     days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
-    df = (df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
-            .with_columns(pl.col("hts10").str.slice(0, 8).alias("_hts8"),
-                          pl.col("edition").replace_strict(index, default=None, return_dtype=pl.UInt64)
-                          .alias("_ei")))
+    df = df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
     used = [n for n in df.get_column("edition").unique().to_list() if n is not None]
     table = line_table(used)
-    keys = df.select(_key(pl.col("_ei"), pl.col("hts10")).alias("_ke"),
-                     _key(pl.col("_ei"), pl.col("_hts8")).alias("_k8"))
-    exact = table.find(keys.get_column("_ke"))
-    eight = table.find(keys.get_column("_k8").zip_with(exact.is_null(), pl.Series([None], dtype=pl.UInt64)))
-    df = df.with_columns(exact.alias("_exact_cid"), eight.alias("_eight_cid"), keys.get_column("_ke"))
-    # the rest (few rows): an 8-digit code printed only as 10-digit lines takes its first child
-    # (e.g. 7408.11.60 -> 7408.11.60.00); else another edition holding the code
-    rest = df.filter(pl.col("_exact_cid").is_null() & pl.col("_eight_cid").is_null()
-                     & pl.col("hts10").is_not_null() & pl.col("_ei").is_not_null())
-    fix = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_child": pl.Utf8, "_child_cid": pl.Int32,
-                               "_alt": pl.Utf8, "_alt_cid": pl.Int32})
-    if rest.height:
-        child, child_cid = table.child(rest.get_column("_ke"))
-        rest = rest.with_columns(child, child_cid)
-        codes = rest.filter(pl.col("_child").is_null()).get_column("hts10").unique().to_list()
-        alt = pl.DataFrame(schema={"row_id": df.schema["row_id"], "_alt": pl.Utf8, "_alt_cid": pl.Int32})
-        if codes:
-            if len(table.editions) < len(cal):  # the nearest edition holding it may be any on hand
-                table = line_table(cal["edition"].to_list())
-            alt = _nearest_holding(rest.filter(pl.col("_child").is_null()), table, cal)
-        fix = rest.select("row_id", "_child", "_child_cid").join(alt, on="row_id", how="left")
-    df = df.join(fix, on="row_id", how="left", maintain_order="left")
-    found = pl.col("_exact_cid").is_not_null() | pl.col("_eight_cid").is_not_null() | pl.col("_child").is_not_null()
+    ei = df.get_column("edition").replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
+    hts10 = df.get_column("hts10")
+    place10, place8 = table.code_places(hts10), table.code_places(hts10.str.slice(0, 8))
+    exact, eight = table.cids(place10, ei), table.cids(place8, ei)
+    child = np.where((exact < 0) & (eight < 0), table.first_children(place10, ei), -1)
+    child_cid = table.cids(child, ei)
+    rest = (exact < 0) & (eight < 0) & (child < 0) & (place10 >= 0) & (ei >= 0)
+    alt = np.full(len(ei), -1)
+    if rest.any():
+        if len(table.editions) < len(cal):  # the nearest edition holding it may be any on hand
+            table = line_table(cal["edition"].to_list())
+        epoch = dt.date(1970, 1, 1)
+        starts = np.array([(d - epoch).days for d in cal["effective_from"]])
+        ends = np.array([(d - epoch).days if d else 10**9 for d in cal["effective_to"]])
+        day = df.get_column("entry_date").cast(pl.Int32).fill_null(0).to_numpy()[rest]
+        alt[rest] = table.nearest(place10[rest], day, starts, ends)
+    alt_cid = table.cids(np.where(alt >= 0, place10, -1), alt)
+    df = df.with_columns(
+        pl.Series("_exact", exact >= 0), pl.Series("_eight", eight >= 0),
+        table.code_text.gather(_places(child)).alias("_child"),
+        cal.get_column("edition").gather(_places(alt)).alias("_alt"),
+        pl.Series("_cid", np.select([exact >= 0, eight >= 0, child_cid >= 0, alt_cid >= 0],
+                                    [exact, eight, child_cid, alt_cid], -1), dtype=pl.Int32),
+    ).with_columns(pl.when(pl.col("_cid") >= 0).then(pl.col("_cid")).alias("_cid"))
+    found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
     df = df.with_columns(
         pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
-        pl.when(pl.col("_exact_cid").is_not_null()).then(pl.col("hts10"))
-        .when(pl.col("_eight_cid").is_not_null()).then(pl.col("_hts8"))
+        pl.when(pl.col("_exact")).then(pl.col("hts10"))
+        .when(pl.col("_eight")).then(pl.col("hts10").str.slice(0, 8))
         .when(pl.col("_child").is_not_null()).then(pl.col("_child"))
         .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
         .otherwise(None).alias("line_hts"),
-        pl.coalesce("_exact_cid", "_eight_cid", "_child_cid", "_alt_cid").alias("_cid"),
     )
     labels = dict(zip(cal["edition"], cal["edition_label"]))
-    exact_hit, eight_hit = pl.col("_exact_cid").is_not_null(), pl.col("_eight_cid").is_not_null()
     note_line = (
-        pl.when(~exact_hit & eight_hit & (pl.col("hts10").str.len_chars() == 10)).then(
+        pl.when(~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)).then(
             pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
-        .when(~exact_hit & ~eight_hit & pl.col("_child").is_null() & pl.col("_alt").is_not_null()).then(
-            pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
+        .when(~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null() & pl.col("_alt").is_not_null())
+        .then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
         .otherwise(None).alias("_note_line"))
     df = df.with_columns(note_line)
     contents = table.contents.drop("hts")
@@ -188,30 +186,13 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     df = df.with_columns(
         pl.when(pl.col("error").is_null() & pl.col("line_hts").is_null()).then(missing)
         .otherwise(pl.col("error")).alias("error"))
-    return df.drop("_exact_cid", "_eight_cid", "_child", "_child_cid", "_alt", "_alt_cid", "_hts8", "_ei", "_ke")
+    return df.drop("_exact", "_eight", "_child", "_alt")
 
 
-def _nearest_holding(rest: pl.DataFrame, table: LineTable, cal: pl.DataFrame) -> pl.DataFrame:
-    """row_id -> (``_alt``, ``_alt_cid``): the edition nearest in time to the row's date that has
-    its code (ties: the later edition), and the line there."""
-    spans = cal.with_row_index("_alt_ei").select(pl.col("_alt_ei").cast(pl.Int64), pl.col("edition").alias("_alt"),
-                                                 "effective_from", "effective_to")
-    far = (pl.when(pl.col("entry_date") < pl.col("effective_from"))
-           .then((pl.col("effective_from") - pl.col("entry_date")).dt.total_days())
-           .when(pl.col("effective_to").is_not_null() & (pl.col("entry_date") >= pl.col("effective_to")))
-           .then((pl.col("entry_date") - pl.col("effective_to")).dt.total_days() + 1)
-           .otherwise(0))
-    held = table.holding(rest.get_column("hts10").unique().to_list()).join(spans, on="_alt_ei")
-    asked = rest.select("hts10", "entry_date").unique()
-    best = (asked.join(held, on="hts10", how="inner")
-            .with_columns(far.alias("_far"))
-            .sort(["hts10", "entry_date", "_far", "effective_from"], descending=[False, False, False, True])
-            .group_by("hts10", "entry_date", maintain_order=True).first()
-            .with_columns(_key(pl.col("_alt_ei"), pl.col("hts10")).alias("_ak")))
-    best = best.with_columns(table.find(best.get_column("_ak")).alias("_alt_cid"))
-    return (rest.select("row_id", "hts10", "entry_date")
-            .join(best.select("hts10", "entry_date", "_alt", "_alt_cid"), on=["hts10", "entry_date"], how="inner")
-            .select("row_id", "_alt", "_alt_cid"))
+def _places(idx: np.ndarray) -> pl.Series:
+    """Positions to gather (-1: null)."""
+    s = pl.Series(idx, dtype=pl.Int64)
+    return pl.select(pl.when(s >= 0).then(s)).to_series()
 
 
 def _duty(prefix: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

@@ -24,7 +24,6 @@ costs only speed (ASSUMPTIONS EN-90).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from tariffline.data import store
@@ -69,52 +69,47 @@ def line_key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
 
 @dataclass(frozen=True)
 class LineTable:
-    """See the module docstring; ``editions``: the names covered, ``index``: their places."""
+    """See the module docstring. ``codes``: every code (as :func:`line_key` of edition 0) that is
+    a line, or has 10-digit lines, in some covered edition, sorted, with ``code_text`` its digits;
+    ``grid[code, edition place]``: the ``cid`` of that line (-1: not a line there);
+    ``child_grid``: the place in ``codes`` of an 8-digit code's first 10-digit line (-1: none)."""
 
     editions: frozenset[str]
-    keys: pl.Series
-    cids: pl.Series
     contents: pl.DataFrame
     special: pl.DataFrame
-    child_keys: pl.Series
-    child_cids: pl.Series
-    child_hts: pl.Series
+    codes: np.ndarray
+    code_text: pl.Series
+    grid: np.ndarray
+    child_grid: np.ndarray
 
-    def find(self, keys: pl.Series) -> pl.Series:
-        """The ``cid`` of each key's line (null where the key is not a line)."""
-        return _search(self.keys, self.cids, keys)
+    def code_places(self, codes: pl.Series) -> np.ndarray:
+        """Place of each code (8 or 10 digits, text) in ``codes`` (-1: unknown or null)."""
+        probe = pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy()
+        at = np.searchsorted(self.codes, probe).clip(0, max(len(self.codes) - 1, 0))
+        hit = (self.codes[at] == probe) if len(self.codes) else np.zeros(len(probe), bool)
+        return np.where(hit & (probe > 0), at, -1)
 
-    def child(self, keys: pl.Series) -> tuple[pl.Series, pl.Series]:
-        """(first 10-digit child's code, its ``cid``) of each 8-digit key (null where none)."""
-        at = _positions(self.child_keys, keys)
-        return (self.child_hts.gather(at).alias("_child"), self.child_cids.gather(at).alias("_child_cid"))
+    def cids(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
+        """``cid`` of each (code place, edition place) (-1 where either is -1 or no line)."""
+        ok = (places >= 0) & (edition >= 0)
+        return np.where(ok, self.grid[np.where(ok, places, 0), np.where(ok, edition, 0)], -1)
 
-    def holding(self, codes: list[str]) -> pl.DataFrame:
-        """(``hts10``, ``_alt_ei``): the places of the covered editions in which each code is a line."""
-        wanted = pl.DataFrame({"hts10": codes}, schema={"hts10": pl.Utf8}).with_columns(
-            line_key(pl.lit(0), pl.col("hts10")).alias("_ck"))
-        return (self._by_code.filter(pl.col("_ck").is_in(wanted.get_column("_ck").implode()))
-                .join(wanted, on="_ck", how="inner").select("hts10", "_alt_ei"))
+    def first_children(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
+        """Place in ``codes`` of the first 10-digit line of each 8-digit code in the edition (-1: none)."""
+        ok = (places >= 0) & (edition >= 0)
+        return np.where(ok, self.child_grid[np.where(ok, places, 0), np.where(ok, edition, 0)], -1)
 
-    @functools.cached_property
-    def _by_code(self) -> pl.DataFrame:
-        """(``_ck``: the key of the code alone, ``_alt_ei``: an edition's place) of every line."""
-        return pl.DataFrame({"_k": self.keys}).select((pl.col("_k") % (2 * _SPAN)).alias("_ck"),
-                                                      (pl.col("_k") // (2 * _SPAN)).cast(pl.Int64).alias("_alt_ei"))
-
-
-def _positions(sorted_keys: pl.Series, keys: pl.Series) -> pl.Series:
-    """Position of each key in ``sorted_keys`` (null where absent)."""
-    if not sorted_keys.len():
-        return pl.Series([None] * keys.len(), dtype=pl.UInt32)
-    probe = keys.fill_null(0).cast(pl.UInt64)
-    at = sorted_keys.search_sorted(probe, side="left").clip(0, sorted_keys.len() - 1).cast(pl.UInt32)
-    hit = (sorted_keys.gather(at) == probe) & keys.is_not_null()
-    return pl.select(pl.when(hit).then(at).otherwise(None)).to_series()
-
-
-def _search(sorted_keys: pl.Series, values: pl.Series, keys: pl.Series) -> pl.Series:
-    return values.gather(_positions(sorted_keys, keys))
+    def nearest(self, places: np.ndarray, days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Place of the edition nearest in time to each day (days since 1970) holding each code as
+        a line (ties: the later edition; -1: none holds it). ``starts``/``ends``: each edition
+        place's window (``ends`` exclusive, a huge number when open)."""
+        holds = self.grid[np.where(places >= 0, places, 0)] >= 0
+        holds[places < 0] = False
+        d = days[:, None]
+        far = np.where(d < starts[None, :], starts[None, :] - d, np.where(d >= ends[None, :], d - ends[None, :] + 1, 0))
+        far = np.where(holds, far, np.iinfo(np.int64).max)
+        best = holds.shape[1] - 1 - np.argmin(far[:, ::-1], axis=1)  # the later edition on a tie
+        return np.where(holds.any(axis=1), best, -1)
 
 
 _LOCK = threading.Lock()
@@ -173,10 +168,27 @@ def _load_or_build(chosen: list[EditionInfo], infos: list[EditionInfo]) -> LineT
     if tables is None:
         tables = _build(entries)
         _write(where, tables)
-    keys, contents, special, children = (tables[t] for t in _TABLES)
-    return LineTable(editions=names, keys=keys.get_column("_k"), cids=keys.get_column("cid"),
-                     contents=contents, special=special.rename({"cid": "_cid"}), child_keys=children.get_column("_k"),
-                     child_cids=children.get_column("cid"), child_hts=children.get_column("_child"))
+    return _assemble(names, len(infos), *(tables[t] for t in _TABLES))
+
+
+def _assemble(names: frozenset[str], places: int, keys: pl.DataFrame, contents: pl.DataFrame,
+              special: pl.DataFrame, children: pl.DataFrame) -> LineTable:
+    """The in-memory table: the (code x edition) grids of ``cid`` and of first children."""
+    k = keys.get_column("_k").to_numpy()
+    ck, ei = k % (2 * _SPAN), (k // (2 * _SPAN)).astype(np.int64)
+    c = children.get_column("_k").to_numpy()
+    cck, cei = c % (2 * _SPAN), (c // (2 * _SPAN)).astype(np.int64)
+    child_code = pl.select(line_key(pl.lit(0), pl.lit(children.get_column("_child")))).to_series().to_numpy()
+    codes = np.unique(np.concatenate([ck, cck]))
+    grid = np.full((len(codes), places), -1, dtype=np.int32)
+    grid[np.searchsorted(codes, ck), ei] = keys.get_column("cid").to_numpy()
+    child_grid = np.full((len(codes), places), -1, dtype=np.int32)
+    child_grid[np.searchsorted(codes, cck), cei] = np.searchsorted(codes, child_code)
+    ten = codes >= _SPAN
+    text = np.where(ten, (codes - _SPAN).astype(str), codes.astype(str))
+    text = pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(text, ten)], dtype=pl.Utf8)
+    return LineTable(editions=names, contents=contents, special=special.rename({"cid": "_cid"}),
+                     codes=codes, code_text=text, grid=grid, child_grid=child_grid)
 
 
 def _read(where: Path) -> dict[str, pl.DataFrame] | None:
