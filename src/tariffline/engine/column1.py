@@ -17,7 +17,12 @@ import functools
 import numpy as np
 import polars as pl
 
-from tariffline.engine.line_table import LINE_SELECT, RATE_COLS, line_table
+from tariffline.engine.line_table import (
+    LINE_COLUMNS,
+    LINE_SELECT,
+    RATE_COLS,
+    line_table,
+)
 from tariffline.engine.line_table import line_key as _key
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
@@ -177,9 +182,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
         .otherwise(None).alias("_note_line"))
     df = df.with_columns(note_line)
-    contents = table.contents.drop("hts")
-    cid = df.get_column("_cid")
-    df = df.hstack([contents.get_column(c).gather(cid) for c in contents.columns])
+    df = _with_contents(df, table.contents, ["hts_dotted", "description", *GEN_COLS])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
@@ -187,6 +190,16 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("error").is_null() & pl.col("line_hts").is_null()).then(missing)
         .otherwise(pl.col("error")).alias("error"))
     return df.drop("_exact", "_eight", "_child", "_alt")
+
+
+GEN_COLS = [c for c in LINE_COLUMNS if c.startswith("gen_")]
+COL2_COLS = [c for c in LINE_COLUMNS if c.startswith("col2_")]
+
+
+def _with_contents(df: pl.DataFrame, contents: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """``df`` with the named columns of each row's line content (by ``_cid``)."""
+    cid = df.get_column("_cid")
+    return df.hstack([contents.get_column(c).gather(cid) for c in columns])
 
 
 def _places(idx: np.ndarray) -> pl.Series:
@@ -233,13 +246,22 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
             *, claim_preferences: bool, texts: bool = True) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty).
     ``texts=False``: its rate text and citation are left null."""
-    special = line_table([n for n in df.get_column("line_edition").unique().to_list() if n is not None]).special
+    table = line_table([n for n in df.get_column("line_edition").unique().to_list() if n is not None])
+    special = table.special
+    df = df.with_columns(column2_mask.fill_null(False).alias("_is_col2"))
+    any_col2 = bool(df.get_column("_is_col2").any())
+    df = _with_contents(df, table.contents, (COL2_COLS if any_col2 else [])
+                        + (["general_text", "column2_text"] if texts else []))
     gen_amt, gen_est, gen_prob = _duty("gen")
-    col2_amt, col2_est, col2_prob = _duty("col2")
+    if any_col2:  # the Column 2 duty, only computed when a row owes it
+        col2_amt, col2_est, col2_prob = _duty("col2")
+    else:
+        col2_amt, col2_est, col2_prob = (pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.Boolean),
+                                         pl.lit(None, dtype=pl.Utf8))
     df = df.with_columns(
         gen_amt.alias("mfn_amount"), gen_est.alias("_gen_est"), gen_prob.alias("_gen_prob"),
         col2_amt.alias("_col2_amt"), col2_est.alias("_col2_est"), col2_prob.alias("_col2_prob"),
-        column2_mask.fill_null(False).alias("_is_col2"), column2_citation.alias("_col2_cite"),
+        column2_citation.alias("_col2_cite"),
     )
     # preferences: candidates = programs the origin may claim on the date x the line's rates
     pref = None
@@ -267,7 +289,8 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
         pref = pl.DataFrame(schema={"row_id": df.schema["row_id"], "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
                                     "p_confidence": pl.Utf8, "p_title": pl.Utf8})
-    df = df.join(pref, on="row_id", how="left", maintain_order="left")
+    # a narrow join put beside df: a join on df itself would copy its every column
+    df = df.hstack(df.select("row_id").join(pref, on="row_id", how="left", maintain_order="left").drop("row_id"))
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     # a program the origin may claim on the date, named on a line whose column 1 is already Free,
     # is a valid claim (e.g. USMCA "S" for the Chapter 99 exemptions), not an error

@@ -75,7 +75,8 @@ def _notes(keys: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("_partial").is_not_null()).then(pl.lit("partial_scope")),
         pl.when(pl.col("_metal_assumed")).then(pl.lit("metal_assumed")),
     ).list.drop_nulls()
-    return keys.with_columns(notes.alias("notes"), flags.alias("flags"))
+    return keys.with_columns(notes.alias("notes"), flags.alias("flags")).with_columns(
+        pl.col("notes").list.join(" | ").alias("_notes_text"), pl.col("flags").list.join(";").alias("_flags_text"))
 
 
 def compute_duties(
@@ -95,7 +96,8 @@ def compute_duties(
     and no unit value — an error on the row, or count the specific part as 0 (flagged).
     ``texts=False`` (for callers that only sum the layers): the layers' description, citation,
     legal status and history are null, and the layers are not sorted by row (each row's layers
-    are still in stacking order: column 1 first).
+    are still in stacking order: column 1 first); the totals also carry ``_notes_text`` and
+    ``_flags_text``, the notes and flags already joined (" | ", ";").
     """
     if missing_quantity not in ("error", "ave_estimate"):
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
@@ -129,8 +131,9 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    df = df.join(_notes(df.select(_NOTE_KEYS).unique()), on=_NOTE_KEYS, how="left", nulls_equal=True,
-                 maintain_order="left")
+    keys = df.select(_NOTE_KEYS)
+    df = df.hstack(keys.join(_notes(keys.unique()), on=_NOTE_KEYS, how="left", nulls_equal=True,
+                             maintain_order="left").drop(_NOTE_KEYS))
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
     ).with_columns(
@@ -159,14 +162,14 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     # stacking order: column 1 first, then the measures in evaluation order
     if texts:
         layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
-                  .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect())
+                  .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect(engine="in-memory"))
     else:
-        layers = pl.concat(parts, how="vertical").collect()
+        layers = pl.concat(parts, how="vertical").collect(engine="in-memory")
     keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
         pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
-        "estimated", "error", "notes", "flags",
+        "estimated", "error", "notes", "flags", *([] if texts else ["_notes_text", "_flags_text"]),
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
                       as_known_on=policy.as_known_on, editions=tuple(c1.calendar()["edition"].to_list()))

@@ -128,7 +128,8 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
                              claim_preferences=claim_preferences, missing_quantity=missing_quantity,
                              policy=policy, texts=texts)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
-                               "total_rate", "estimated", "error", "notes", "flags")
+                               "total_rate", "estimated", "error", "notes", "flags",
+                               *[c for c in ("_notes_text", "_flags_text") if c in res.totals.columns])
              .with_columns(pl.col("row_id").cast(pl.Int64))
              .join(typed.select(pl.col("row_id").cast(pl.Int64), "_cell_error", *[
                  c for c in ("entry_date", "value", "entry", "mode") if c in typed.columns]),
@@ -145,8 +146,8 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
             pl.when(read.is_null() & late.is_null()).then(None)
             .otherwise(pl.concat_str(read, late, separator=" | ", ignore_nulls=True)).alias("warnings"))
         lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi")
-        if fees:
-            t, lay = _with_fees(t, lay, default_mode)
+        if fees:  # fees add notes: summarise joins the lists again
+            t, lay = _with_fees(t.drop("_notes_text", strict=False), lay, default_mode)
         totals.append(t.drop("_cell_error", "entry_date", "value", "entry", "mode", strict=False))
         layers.append(lay)
         if progress:
@@ -199,7 +200,9 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
          for c in cols if c not in out.columns and c != "line"]
     ).with_columns(  # a fee not charged on a computed row is 0, whether or not another row owes it
         pl.when(pl.col("error").is_null()).then(pl.col(c).fill_null(0.0)).alias(c) for c in cols if c.startswith("fee_")
-    ).with_columns(pl.col("notes").list.join(" | "), pl.col("flags").list.join(";"))
+    ).with_columns(  # joined once per distinct combination by the engine when it could
+        pl.col("_notes_text").alias("notes") if "_notes_text" in out.columns else pl.col("notes").list.join(" | "),
+        pl.col("_flags_text").alias("flags") if "_flags_text" in out.columns else pl.col("flags").list.join(";"))
     user = ledger.frame.select(ledger.user_columns)
     user = user.rename({c: f"{c} (ledger)" for c in user.columns if c in cols or c in extra})
     return pl.concat([user, ledger.frame.select(pl.col("_line").alias("line")),

@@ -55,6 +55,10 @@ LINE_SELECT = (["hts", "hts_dotted", "level", "description",
                 pl.col("eff_general_text").alias("general_text"),
                 pl.col("eff_column2_text").alias("column2_text")]
                + [f"{side}_{c}" for side in ("gen", "col2") for c in RATE_COLS])
+# the columns of a line content, as the engine names them
+LINE_COLUMNS = (["hts", "hts_dotted", "level", "description", "general_text", "column2_text"]
+                + [f"{side}_{c}" for side in ("gen", "col2") for c in RATE_COLS]
+                + [f"{side}_{c}_key" for side in ("gen", "col2") for c in ("specific_unit", "specific2_unit")])
 _LINE_UNITS = ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit", "col2_specific2_unit"]
 _TABLES = ("keys", "contents", "special", "children")
 _SPAN = 10_000_000_000  # line_key: code number below this; edition place and 10-digit bit above

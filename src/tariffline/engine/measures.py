@@ -338,7 +338,7 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
         lf = lf.with_columns(updates)
     df = lf.with_columns(pl.when(pl.col("_partial").list.len() > 0)
                          .then(pl.col("_partial").list.unique().list.sort().list.join(", "))
-                         .otherwise(None).alias("_partial")).collect()
+                         .otherwise(None).alias("_partial")).collect(engine="in-memory")
     layers = [_layer(df, policy, bm) for bm in measures]
     drop = [c for c in df.columns if c.startswith(("_p_", "_pp_", "_b_", "_r_"))] + [
         "_metal", "_metal_used", "_match_hts", "_claim_default"]
