@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -95,8 +96,7 @@ def compute_duties(
     as finally amended). ``missing_quantity``: what to do when a specific duty has no quantity
     and no unit value — an error on the row, or count the specific part as 0 (flagged).
     ``texts=False`` (for callers that only sum the layers): the layers' description, citation,
-    legal status and history are null, and the layers are not sorted by row (each row's layers
-    are still in stacking order: column 1 first); the totals also carry ``_notes_text`` and
+    legal status and history are null; the totals also carry ``_notes_text`` and
     ``_flags_text``, the notes and flags already joined (" | ", ";").
     """
     if missing_quantity not in ("error", "ave_estimate"):
@@ -159,12 +159,14 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(ok_ids, on="row_id", how="semi")
         for f in measure_layers
     ]
-    # stacking order: column 1 first, then the measures in evaluation order
-    if texts:
-        layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
-                  .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect(engine="in-memory"))
+    # stacking order: column 1 first, then the measures in evaluation order; parts already in
+    # row order are merged (the earlier part first on equal rows), others sorted
+    frames = pl.collect_all(parts, engine="in-memory")
+    if all(f.get_column("row_id").is_sorted() for f in frames):
+        layers = functools.reduce(lambda a, b: a.merge_sorted(b, key="row_id"), frames)
     else:
-        layers = pl.concat(parts, how="vertical").collect(engine="in-memory")
+        layers = (pl.concat([f.with_columns(pl.lit(i).alias("_o")) for i, f in enumerate(frames)], how="vertical")
+                  .sort(["row_id", "_o"], maintain_order=True).drop("_o"))
     keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),

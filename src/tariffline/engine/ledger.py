@@ -145,7 +145,8 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
         t = t.with_columns(  # the row's warnings joined by " | " (null when none)
             pl.when(read.is_null() & late.is_null()).then(None)
             .otherwise(pl.concat_str(read, late, separator=" | ", ignore_nulls=True)).alias("warnings"))
-        lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi")
+        cell_errors = t.get_column("_cell_error").is_not_null().any()  # the engine's errors have no layers
+        lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi") if cell_errors else res.layers
         if fees:  # fees add notes: summarise joins the lists again
             t, lay = _with_fees(t.drop("_notes_text", strict=False), lay, default_mode)
         totals.append(t.drop("_cell_error", "entry_date", "value", "entry", "mode", strict=False))
@@ -188,6 +189,8 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
                 .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
                 .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum")
                 if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": pl.Int64}))
+    if layers.get_column("row_id").is_sorted():  # Polars groups a sorted key by slicing it
+        layers = layers.with_columns(pl.col("row_id").set_sorted())
     heads = (layers.group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls())
              .select("row_id", pl.col("heading").list.join(";").alias("headings")))
     out = (totals.join(by_auth, on="row_id", how="left", maintain_order="left")
