@@ -240,8 +240,9 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
 
 def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
     """The layers file's rows: the ledger row's ``line`` first, then the layer's columns."""
-    line_of = ledger.frame.with_row_index("row_id", offset=ledger.first_row).select(
-        pl.col("row_id").cast(pl.Int64), pl.col("_line").alias("line"))
+    line_of = ledger.frame.select(  # (a ledger may have its own column named row_id)
+        pl.int_range(ledger.first_row, ledger.first_row + ledger.height, dtype=pl.Int64).alias("row_id"),
+        pl.col("_line").alias("line"))
     return (layers.join(line_of, on="row_id", how="left", maintain_order="left")
             .select("line", pl.exclude("line")))
 

@@ -170,6 +170,11 @@ class ChunkedOutput:
             except (InputError, OSError):
                 pass
             self.pool.shutdown()
+            if self.parquet is not None and not self.fh.closed:
+                try:  # a failed block: close the writer before its file (the file is deleted)
+                    self.parquet.close()
+                except (OSError, ValueError):
+                    pass
             if not self.fh.closed:
                 self.fh.close()
             if os.path.exists(self.tmp):
