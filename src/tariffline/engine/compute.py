@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,8 +95,10 @@ def compute_duties(
     as finally amended). ``missing_quantity``: what to do when a specific duty has no quantity
     and no unit value — an error on the row, or count the specific part as 0 (flagged).
     ``texts=False`` (for callers that only sum the layers): the layers' description, citation,
-    legal status and history are null; the totals also carry ``_notes_text`` and
-    ``_flags_text``, the notes and flags already joined (" | ", ";").
+    legal status and history are null, and the layers are not sorted by row (each row's layers
+    are still in stacking order: column 1 first); the totals also carry ``_notes_text`` and
+    ``_flags_text``, the notes and flags already joined (" | ", ";"), and ``_headings``, the
+    headings of the row's layers joined (";").
     """
     if missing_quantity not in ("error", "ave_estimate"):
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
@@ -159,19 +160,23 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(ok_ids, on="row_id", how="semi")
         for f in measure_layers
     ]
-    # stacking order: column 1 first, then the measures in evaluation order; parts already in
-    # row order are merged (the earlier part first on equal rows), others sorted
-    frames = pl.collect_all(parts, engine="in-memory")
-    if all(f.get_column("row_id").is_sorted() for f in frames):
-        layers = functools.reduce(lambda a, b: a.merge_sorted(b, key="row_id"), frames)
+    # stacking order: column 1 first, then the measures in evaluation order
+    if texts:
+        layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
+                  .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect(engine="in-memory"))
     else:
-        layers = (pl.concat([f.with_columns(pl.lit(i).alias("_o")) for i, f in enumerate(frames)], how="vertical")
-                  .sort(["row_id", "_o"], maintain_order=True).drop("_o"))
+        layers = pl.concat(parts, how="vertical").collect(engine="in-memory")
+    summary = []
+    if not texts:
+        summary = ["_notes_text", "_flags_text"]
+        if "_heads" in df.columns:  # the signature path's measure headings, beside column 1's
+            summary.append(pl.when(ok).then(pl.concat_str("hts_dotted", "_heads", separator=";", ignore_nulls=True))
+                           .alias("_headings"))
     keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
         "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
         pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
-        "estimated", "error", "notes", "flags", *([] if texts else ["_notes_text", "_flags_text"]),
+        "estimated", "error", "notes", "flags", *summary,
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
                       as_known_on=policy.as_known_on, editions=tuple(c1.calendar()["edition"].to_list()))

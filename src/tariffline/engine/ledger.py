@@ -129,14 +129,15 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
                              policy=policy, texts=texts)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
                                "total_rate", "estimated", "error", "notes", "flags",
-                               *[c for c in ("_notes_text", "_flags_text") if c in res.totals.columns])
+                               *[c for c in ("_notes_text", "_flags_text", "_headings") if c in res.totals.columns])
              .with_columns(pl.col("row_id").cast(pl.Int64))
              .join(typed.select(pl.col("row_id").cast(pl.Int64), "_cell_error", *[
                  c for c in ("entry_date", "value", "entry", "mode") if c in typed.columns]),
                    on="row_id", how="left", maintain_order="left")
              .with_columns(pl.coalesce("_cell_error", "error").alias("error")))
         ok = pl.col("error").is_null()
-        t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate"))
+        t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate", "_headings")
+                           if c in t.columns)
         late = pl.when(ok & (pl.col("entry_date") > law.current_through)).then(
             pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
             + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
@@ -148,7 +149,7 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
         cell_errors = t.get_column("_cell_error").is_not_null().any()  # the engine's errors have no layers
         lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi") if cell_errors else res.layers
         if fees:  # fees add notes: summarise joins the lists again
-            t, lay = _with_fees(t.drop("_notes_text", strict=False), lay, default_mode)
+            t, lay = _with_fees(t.drop("_notes_text", "_headings", strict=False), lay, default_mode)
         totals.append(t.drop("_cell_error", "entry_date", "value", "entry", "mode", strict=False))
         layers.append(lay)
         if progress:
@@ -188,15 +189,18 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
     fee_cols = (layers.filter(pl.col("authority") == "Fee")
                 .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
                 .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum")
-                if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": pl.Int64}))
-    if layers.get_column("row_id").is_sorted():  # Polars groups a sorted key by slicing it
-        layers = layers.with_columns(pl.col("row_id").set_sorted())
-    heads = (layers.group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls())
-             .select("row_id", pl.col("heading").list.join(";").alias("headings")))
-    out = (totals.join(by_auth, on="row_id", how="left", maintain_order="left")
-           .join(fee_cols, on="row_id", how="left", maintain_order="left")
-           .join(heads, on="row_id", how="left", maintain_order="left")
-           .sort("row_id"))
+                if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": totals.schema["row_id"]}))
+    if "_headings" in totals.columns:  # joined by the engine
+        totals = totals.rename({"_headings": "headings"})
+    else:
+        heads = (layers.group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls())
+                 .select("row_id", pl.col("heading").list.join(";").alias("headings")))
+        totals = totals.join(heads, on="row_id", how="left", maintain_order="left")
+    out = totals.hstack(by_auth.drop("row_id"))  # (in the totals' order)
+    if fees:
+        out = out.join(fee_cols, on="row_id", how="left", maintain_order="left")
+    if not out.get_column("row_id").is_sorted():
+        out = out.sort("row_id")
     extra = sorted(c for c in out.columns if c.startswith("duty_") and c not in cols)
     out = out.with_columns(
         [pl.lit(None, dtype=pl.Utf8 if c == "headings" else pl.Float64).alias(c)

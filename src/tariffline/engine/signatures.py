@@ -216,7 +216,8 @@ def compiled_view(policy: Policy, measures: list[BoundMeasure]) -> _Compiled:
 
 def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[BoundMeasure], *, texts: bool = True
                           ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
-    """``measures.evaluate`` by reach signature (see the module docstring); same columns out.
+    """``measures.evaluate`` by reach signature (see the module docstring); same columns out, and
+    ``_heads``: the row's layers' headings joined by ";" (null when none).
     ``texts=False``: the layers' description, citation, legal status and history are null."""
     view = compiled_view(policy, measures)
     nwords = view.nwords
@@ -258,9 +259,14 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
                 .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
 
     layers = _layers(rows, sig_layers, policy, view, texts)
-    extra = layers.group_by("row_id").agg(pl.col("amount").sum().alias("_extra"))
+    if layers.get_column("row_id").is_sorted():  # (in row order, as rows are): grouped by slicing
+        layers = layers.with_columns(pl.col("row_id").set_sorted())
+    extra = layers.group_by("row_id", maintain_order=True).agg(
+        pl.col("amount").sum().alias("_extra"), pl.col("heading").drop_nulls().alias("_heads"))
+    heads = pl.when(pl.col("_heads").list.len() > 0).then(pl.col("_heads").list.join(";"))
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
-             .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial").collect(engine="in-memory"))
+             .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial",
+                     heads.alias("_heads")).collect(engine="in-memory"))
     return df.drop("_match_hts", "_claim_default").hstack(added), [layers.lazy()]
 
 
