@@ -178,18 +178,19 @@ def _load_or_build(chosen: list[EditionInfo], infos: list[EditionInfo]) -> LineT
 def _assemble(names: frozenset[str], places: int, keys: pl.DataFrame, contents: pl.DataFrame,
               special: pl.DataFrame, children: pl.DataFrame) -> LineTable:
     """The in-memory table: the (code x edition) grids of ``cid`` and of first children."""
+    span = np.uint64(2 * _SPAN)  # (a Python int here would make numpy compute on objects)
     k = keys.get_column("_k").to_numpy()
-    ck, ei = k % (2 * _SPAN), (k // (2 * _SPAN)).astype(np.int64)
+    ck, ei = k % span, (k // span).astype(np.int64)
     c = children.get_column("_k").to_numpy()
-    cck, cei = c % (2 * _SPAN), (c // (2 * _SPAN)).astype(np.int64)
+    cck, cei = c % span, (c // span).astype(np.int64)
     child_code = pl.select(line_key(pl.lit(0), pl.lit(children.get_column("_child")))).to_series().to_numpy()
     codes = np.unique(np.concatenate([ck, cck]))
     grid = np.full((len(codes), places), -1, dtype=np.int32)
     grid[np.searchsorted(codes, ck), ei] = keys.get_column("cid").to_numpy()
     child_grid = np.full((len(codes), places), -1, dtype=np.int32)
     child_grid[np.searchsorted(codes, cck), cei] = np.searchsorted(codes, child_code)
-    ten = codes >= _SPAN
-    text = np.where(ten, (codes - _SPAN).astype(str), codes.astype(str))
+    ten = codes >= np.uint64(_SPAN)
+    text = np.where(ten, (codes - np.uint64(_SPAN) * ten).astype(str), codes.astype(str))
     text = pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(text, ten)], dtype=pl.Utf8)
     return LineTable(editions=names, contents=contents, special=special.rename({"cid": "_cid"}),
                      codes=codes, code_text=text, grid=grid, child_grid=child_grid)
