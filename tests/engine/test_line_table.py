@@ -1,0 +1,108 @@
+"""The deduplicated line table (engine/line_table.py): every (edition, code) line it answers is
+the edition's own line, field for field; first children and nearest editions follow the rules
+column1 documents; the on-disk copy is checked, and a bad or unwritable one costs only speed.
+
+Expected values come from the parsed editions themselves (read here one by one, without the
+table) and from the HTS: 7408.11.60 is printed only as 7408.11.60.00 (2026 Rev 4).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from tariffline.engine import column1
+from tariffline.engine import line_table as lt
+from tariffline.hts.editions import editions
+from tariffline.hts.loader import parsed_dirs, scan_parsed
+
+PAIR = ("hts_2025_rev19", "hts_2026_rev4")  # two neighbouring editions with many shared lines
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A table built (not loaded) over two editions, with each edition's own lines."""
+    infos = [e for e in editions() if e.name in PAIR]
+    place = {n: i for i, n in enumerate(column1.calendar()["edition"])}
+    dirs = parsed_dirs(infos)
+    entries = [(e.name, place[e.name], dirs[e.name]) for e in infos]
+    tables = lt._build(entries)
+    table = lt._assemble(frozenset(PAIR), len(place), *(tables[t] for t in lt._TABLES))
+    own = {e.name: scan_parsed(dirs[e.name], "lines").select(*lt.LINE_SELECT).collect() for e in infos}
+    return table, tables, own, place
+
+
+def test_every_line_is_its_editions_own_line(small):
+    table, _, own, place = small
+    shared_cols = [c for c in own[PAIR[0]].columns]
+    for name, lines in own.items():
+        lines = lines.filter(pl.col("hts").str.len_chars().is_in([8, 10]))
+        places = table.code_places(lines.get_column("hts"))
+        cids = table.cids(places, np.full(lines.height, place[name]))
+        assert (cids >= 0).all()
+        got = table.contents.select(shared_cols)[cids.tolist()]
+        assert_frame_equal(got, lines.select(shared_cols))
+
+
+def test_contents_are_fewer_than_lines(small):
+    table, _, own, _ = small
+    assert table.contents.height < sum(f.height for f in own.values()) * 0.7
+
+
+def test_special_rates_are_the_editions_own(small):
+    table, _, own, place = small
+    directory = parsed_dirs([e for e in editions() if e.name == PAIR[1]])[PAIR[1]]
+    special = scan_parsed(directory, "special").select("hts", "program", "adv").collect()
+    sample = special.filter(pl.col("hts").str.len_chars() == 10).head(500)
+    cids = table.cids(table.code_places(sample.get_column("hts")), np.full(sample.height, place[PAIR[1]]))
+    got = (sample.with_columns(pl.Series("_cid", cids, dtype=pl.Int32))
+           .join(table.special.select("_cid", "program", "pref_adv"), on=["_cid", "program"], how="left"))
+    assert got.filter(pl.col("adv").ne_missing(pl.col("pref_adv"))).height == 0
+
+
+def test_an_8_digit_code_printed_only_as_10_digit_lines_takes_its_first_child(small):
+    table, _, own, place = small
+    code = pl.Series(["74081160"])
+    places = table.code_places(code)
+    assert table.cids(places, np.array([place[PAIR[1]]]))[0] == -1  # not printed as an 8-digit line
+    child = table.first_children(places, np.array([place[PAIR[1]]]))
+    assert table.code_text[int(child[0])] == "7408116000"
+
+
+def test_unknown_and_null_codes_have_no_place(small):
+    table, *_ = small
+    assert table.code_places(pl.Series(["0101999999", None, "9999999999"], dtype=pl.Utf8)).tolist() == [-1, -1, -1]
+
+
+def test_nearest_edition_prefers_the_later_on_a_tie():
+    grid_table = lt.LineTable(editions=frozenset(), contents=pl.DataFrame(), special=pl.DataFrame(),
+                              codes=np.array([1], dtype=np.uint64), code_text=pl.Series(["x"]),
+                              grid=np.array([[0, -1, 0]], dtype=np.int32), child_grid=np.full((1, 3), -1, np.int32))
+    starts, ends = np.array([0, 10, 20]), np.array([10, 20, 30])
+    # day 15 is 6 days after edition 0 ends (10 -> 15 inclusive) and 5 days before edition 2 starts
+    assert grid_table.nearest(np.array([0]), np.array([15]), starts, ends).tolist() == [2]
+    # day 14: 5 days after edition 0, 6 before edition 2
+    assert grid_table.nearest(np.array([0]), np.array([14]), starts, ends).tolist() == [0]
+    # a tie (day 14.5 cannot happen; make one): edition 0 ends at 10, edition 2 starts at 19
+    assert grid_table.nearest(np.array([0]), np.array([14]), np.array([0, 10, 19]), ends).tolist() == [2]
+    assert grid_table.nearest(np.array([-1]), np.array([14]), starts, ends).tolist() == [-1]
+
+
+def test_a_corrupt_copy_is_not_read_and_an_unwritable_cache_is_not_an_error(small, tmp_path):
+    _, tables, _, _ = small
+    where = tmp_path / "linetable" / "k"
+    lt._write(where, tables)
+    assert lt._read(where) is not None
+    path = where / "contents.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert lt._read(where) is None
+    lt._write(where, tables)  # a bad copy is replaced
+    assert lt._read(where) is not None
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    lt._write(blocked / "k", tables)  # no exception: the cache is only a speed-up
+    assert lt._read(blocked / "k") is None
