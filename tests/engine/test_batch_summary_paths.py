@@ -13,10 +13,10 @@ import math
 
 import polars as pl
 import pytest
+from differential_rows import random_rows
 from polars.testing import assert_frame_equal
 
 from tariffline import api
-from differential_rows import random_rows
 
 N = 12_000
 

@@ -36,7 +36,7 @@ def small():
 
 def test_every_line_is_its_editions_own_line(small):
     table, _, own, place = small
-    shared_cols = [c for c in own[PAIR[0]].columns]
+    shared_cols = list(own[PAIR[0]].columns)
     for name, lines in own.items():
         lines = lines.filter(pl.col("hts").str.len_chars().is_in([8, 10]))
         places = table.code_places(lines.get_column("hts"))
@@ -52,7 +52,7 @@ def test_contents_are_fewer_than_lines(small):
 
 
 def test_special_rates_are_the_editions_own(small):
-    table, _, own, place = small
+    table, _, _, place = small
     directory = parsed_dirs([e for e in editions() if e.name == PAIR[1]])[PAIR[1]]
     special = scan_parsed(directory, "special").select("hts", "program", "adv").collect()
     sample = special.filter(pl.col("hts").str.len_chars() == 10).head(500)
@@ -63,7 +63,7 @@ def test_special_rates_are_the_editions_own(small):
 
 
 def test_an_8_digit_code_printed_only_as_10_digit_lines_takes_its_first_child(small):
-    table, _, own, place = small
+    table, _, _, place = small
     code = pl.Series(["74081160"])
     places = table.code_places(code)
     assert table.cids(places, np.array([place[PAIR[1]]]))[0] == -1  # not printed as an 8-digit line
