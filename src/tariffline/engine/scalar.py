@@ -388,23 +388,28 @@ class _View:
         self.include = include  # last: product_bits reads the tables once it is set
 
     def product_bits(self, code: str) -> tuple[int, int]:
-        """(in scope, partly in scope) bits per measure, as measures._masks_python marks them."""
+        """(in scope, partly in scope) bits per measure, as measures._masks_python marks them
+        (kept per code)."""
         hit = self.products.get(code)
         if hit is None:
-            if self.include is None:
-                with _LOCK:
-                    if self.include is None:
-                        self._scopes()
-            inc = self.no_include
-            for n, table in self.include.items():
-                inc |= table.get(code[:n], 0)
-            exc = 0
-            for n, table in self.exclude.items():
-                exc |= table.get(code[:n], 0)
-            p = inc & ~exc
-            q = self.parents.get(code, 0) & ~p if len(code) == 8 else 0
-            hit = self.products[code] = (p, q)
+            hit = self.products[code] = self.scope_bits(code)
         return hit
+
+    def scope_bits(self, code: str) -> tuple[int, int]:
+        """product_bits of ``code``, not kept (any prefix may be asked)."""
+        if self.include is None:
+            with _LOCK:
+                if self.include is None:
+                    self._scopes()
+        inc = self.no_include
+        for n, table in self.include.items():
+            inc |= table.get(code[:n], 0)
+        exc = 0
+        for n, table in self.exclude.items():
+            exc |= table.get(code[:n], 0)
+        p = inc & ~exc
+        q = self.parents.get(code, 0) & ~p if len(code) == 8 else 0
+        return p, q
 
     def context(self, iso: str, day: dt.date, program, loaded, claim_default: bool) -> tuple:
         """(measure bits, is column 2, column 2 citation, may claim some program) for the context."""
@@ -545,6 +550,8 @@ class LiveSource:
         return Bounds(COVERAGE_START, _horizon(policy), LIMITS, ZERO_OK)
 
     def unit_key(self, unit: str | None) -> str | None:
+        if unit is None:
+            return None
         from tariffline.engine.quantities import unit_key
 
         return unit_key(unit)
