@@ -5,6 +5,7 @@ line starts (``tariffline --help`` stays fast)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -59,15 +60,21 @@ def register(app: typer.Typer) -> None:
         args = dict(origin=origin, date=date, value=value if value is not None else 1000.0, quantity=quantity,
                     quantity_unit=unit, unit_value=unit_value, metal_value=metal_value, program=program,
                     claim_preferences=not no_preference, loaded_date=loaded)
-        res = None if fees or mode is not None or as_known_on is not None else _from_snapshot(hts, args)
-        refresh = res is None
-        if res is None:
-            from tariffline import api
+        # a process that has not loaded the engine yet answers from the compiled policy on disk
+        # (a loaded engine answers faster from memory); what was missing is written afterwards
+        cold = "tariffline.api" not in sys.modules
+        res = None
+        if cold and not fees and mode is None and as_known_on is None:
+            res = _from_snapshot(hts, args)
+        if res is not None:
+            _print_duty(res, json_out, value is None)
+            return
+        from tariffline import api
 
-            res = api.duty(hts, **args, as_known_on=as_known_on, fees=fees, mode=mode)
+        res = api.duty(hts, **args, as_known_on=as_known_on, fees=fees, mode=mode)
         _print_duty(res, json_out, value is None)
-        if refresh:
-            _refresh_snapshot()
+        if cold:
+            _refresh_snapshot(res["edition"])
 
     @app.command("timeline")
     def timeline_cmd(
@@ -188,8 +195,9 @@ def _from_snapshot(hts: str, args: dict) -> dict | None:
         return None
 
 
-def _refresh_snapshot() -> None:
-    """After the full path: write what the next cold ``duty`` needs (errors only leave it unwritten)."""
+def _refresh_snapshot(edition: str) -> None:
+    """After the full path: write what the next cold ``duty`` needs: the snapshot, the pack of the
+    edition used (an error only leaves it unwritten)."""
     import pickle
 
     from tariffline.engine import policy_cache
@@ -197,7 +205,7 @@ def _refresh_snapshot() -> None:
     from tariffline.errors import TariffLineError
 
     try:
-        policy_cache.refresh(ENGINE.policy())
+        policy_cache.refresh(ENGINE.policy(), (edition,))
     except (OSError, TariffLineError, pickle.PicklingError):
         pass
 

@@ -40,7 +40,7 @@ def _chunks(entries: list[tuple[int, object]], blobs: list[bytes], offset: int) 
     starts, spans = [], []
     for i in range(0, len(entries), CHUNK):
         part = entries[i:i + CHUNK]
-        blob = zlib.compress(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL), 6)
+        blob = zlib.compress(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL), 1)
         blobs.append(blob)
         starts.append(part[0][0])
         spans.append((offset, len(blob), hashlib.sha256(blob).digest()))
@@ -52,11 +52,11 @@ def write_pack(edition, path: Path, stamp: str) -> Path:
     """Write ``edition`` (a ``scalar._Edition``: Polars ``lines`` and ``special`` with ``_k``)
     to ``path`` atomically; the first row of equal keys wins, as ``searchsorted`` finds it."""
     lines: dict[int, tuple] = {}
-    for key, row in zip(edition.lines.get_column("_k").to_list(), edition.lines.iter_rows()):
+    for key, row in zip(edition.lines.get_column("_k").to_list(), edition.lines.rows()):
         if key is not None and key not in lines:
             lines[key] = row
     specials: dict[int, list[tuple]] = {}
-    for key, row in zip(edition.special.get_column("_k").to_list(), edition.special.iter_rows()):
+    for key, row in zip(edition.special.get_column("_k").to_list(), edition.special.rows()):
         if key is not None:
             specials.setdefault(key, []).append(row)
     blobs: list[bytes] = []
