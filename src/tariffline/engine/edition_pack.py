@@ -24,14 +24,14 @@ import tempfile
 import zlib
 from pathlib import Path
 
-from tariffline.engine.scalar import Lines, _key
+from tariffline.engine.scalar import Fallback, Lines, _key
 
 MAGIC = b"tariffline edition pack 1\n"
 CHUNK = 256  # entries per chunk: a lookup unpickles at most this many rows
 
 
-class PackError(Exception):
-    """The pack is missing, truncated, corrupt or of another edition."""
+class PackError(Fallback):
+    """The pack is missing, truncated, corrupt or of another edition: the engine answers."""
 
 
 def _chunks(entries: list[tuple[int, object]], blobs: list[bytes], offset: int) -> tuple[list, list, int]:
@@ -123,6 +123,14 @@ class PackedLines(Lines):
                 raise PackError(f"{self.path}: chunk {i} of {table} fails its checksum")
             hit = self._read[(table, i)] = pickle.loads(zlib.decompress(blob))
         return hit
+
+    def verify(self) -> PackedLines:
+        """Read every chunk (PackError if one fails its checksum); returns self."""
+        for table in self._tables:
+            for i in range(len(self._tables[table][1])):
+                self._chunk(table, i)
+        self._read.clear()
+        return self
 
     def _at_or_after(self, table: str, key: int) -> tuple[int, object] | None:
         """The entry with the smallest key >= ``key``, or None."""

@@ -112,12 +112,8 @@ class Snapshot(scalar.LiveSource):
 
     def edition(self, name: str) -> PackedLines:
         lines = self._lines.get(name)
-        if lines is None:
-            try:
-                lines = self._lines[name] = PackedLines(self.directory / "editions" / f"{name}.pack", name,
-                                                        self.stamp)
-            except PackError:
-                raise scalar.Fallback from None
+        if lines is None:  # PackError (a scalar.Fallback) when missing or broken
+            lines = self._lines[name] = PackedLines(self.directory / "editions" / f"{name}.pack", name, self.stamp)
         return lines
 
     def nearest(self, code: str, day: dt.date) -> str | None:
@@ -228,7 +224,7 @@ def refresh(policy: Policy, editions: tuple[str, ...] = (), directory: Path | No
             ed = eds._by_name.get(name)
             path = snap.directory / "editions" / f"{name}.pack"
             try:
-                PackedLines(path, name, snap.stamp)
+                PackedLines(path, name, snap.stamp).verify()
             except PackError:
                 if ed is not None:
                     write_pack(ed, path, snap.stamp)
