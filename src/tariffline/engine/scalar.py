@@ -24,6 +24,11 @@ range, a code in no edition on hand), and a policy whose stack groups hold row-d
 (the chain path). A code missing from the edition in force is answered here from the edition
 nearest in time that holds it, as ``column1.locate_lines`` does (the index of every edition's
 codes is read on the first such code, or by :func:`warm`).
+
+Where those kept things come from is the ``source`` of :func:`entry`: :data:`LIVE` reads them
+through the engine's modules (imported on first use, so that importing this module loads neither
+Polars nor NumPy); ``engine.policy_cache.Snapshot`` reads them from the compiled policy on disk
+(the cold ``tariffline duty``).
 """
 
 from __future__ import annotations
