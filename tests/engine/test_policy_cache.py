@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -230,3 +232,24 @@ def test_a_pack_of_another_edition_is_refused(built):
     with pytest.raises(edition_pack.PackError):
         edition_pack.PackedLines(policy_cache.load(directory).directory / "editions" / f"{names[0]}.pack",
                                  names[1], policy_cache.stamp())
+
+
+def test_concurrent_writers_leave_a_whole_file(tmp_path):
+    """Two processes replacing one file over and over: a reader always finds one whole version."""
+    path = tmp_path / "snapshot.pickle"
+    ours, theirs = b"A" * 300_000, b"B" * 200_000
+    edition_pack.write_atomic(path, [ours])
+    writer = subprocess.Popen([sys.executable, "-c", f"""
+from pathlib import Path
+from tariffline.engine.edition_pack import write_atomic
+for _ in range(300):
+    write_atomic(Path({str(path)!r}), [b"B" * 200_000])
+"""])
+    try:
+        while writer.poll() is None:
+            edition_pack.write_atomic(path, [ours])
+            assert path.read_bytes() in (ours, theirs)
+    finally:
+        writer.wait()
+    assert writer.returncode == 0
+    assert not list(tmp_path.glob("*.tmp"))

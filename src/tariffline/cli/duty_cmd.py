@@ -181,17 +181,15 @@ def register(app: typer.Typer) -> None:
 def _from_snapshot(hts: str, args: dict) -> dict | None:
     """api.duty's answer from the compiled policy on disk (engine.policy_cache), or None when it
     is missing, stale or does not hold the question (then the full path answers)."""
-    from tariffline.engine import policy_cache, scalar
+    from tariffline.engine import policy_cache
     from tariffline.errors import TariffLineError
 
     try:
         snap = policy_cache.load()
         return None if snap is None else policy_cache.duty(snap, hts, **args)
     except TariffLineError:
-        raise
-    except scalar.Fallback:
-        return None
-    except Exception:  # noqa: BLE001 - a cache that cannot answer is passed over, never shown
+        raise  # the input's own error, as the full path words it
+    except Exception:  # noqa: BLE001 - scalar.Fallback, or a cache that cannot answer: never shown
         return None
 
 
