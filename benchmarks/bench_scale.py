@@ -12,7 +12,9 @@ Each case runs in its own process (wall seconds, peak RSS of that process):
   lookup         api.duty warm p50/p99 (wall and CPU) over 2,000 varied lines, origins, dates and
                  metal values: new questions (the scalar path) and repeated ones (the process-wide
                  engine's answers), after ENGINE.warm() (its seconds reported as warmup_s)
-  cli_cold       `tariffline duty` in a fresh interpreter
+  cli_cold       `tariffline duty` in a fresh interpreter, the compiled policy on disk (median of 5; its
+                 ratios to `tariffline --help` and `python -c "import polars"` of the same run as
+                 cold_x_help, cold_x_import_polars; the compiled policy's build seconds and size)
   dask           the Dask batch on 2 local worker processes, the ledger in 4 Parquet parts
   etr_japan      Japan's daily ETR series 2018 -> --etr-end (benchmarks/bench_etr.py)
 
@@ -145,6 +147,45 @@ def lookup() -> dict:
             "repeat_cpu_p99_ms": pct(again_cpu, .99)}
 
 
+def _median_wall(argv: list[str], runs: int = 5) -> float:
+    """Median wall seconds of ``argv`` run in a fresh process ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return sorted(times)[len(times) // 2]
+
+
+def cli_cold() -> dict:
+    """`tariffline duty` in a fresh interpreter (median of 5) once the compiled policy is on disk
+    (a first run writes it), next to `tariffline --help` and `python -c "import polars"` measured
+    here; the compiled policy's build time (in a fresh process) and size."""
+    exe = str(Path(sys.executable).with_name("tariffline"))
+    duty = [exe, "duty", "8703.23.01", "--origin", "JP", "--date", "2025-10-01", "--value", "30000", "--json"]
+    subprocess.run(duty, check=True, capture_output=True)  # writes the snapshot and pack if missing
+    cold = _median_wall(duty)
+    helps = _median_wall([exe, "--help"])
+    polars = _median_wall([sys.executable, "-c", "import polars"])
+    build = subprocess.run([sys.executable, "-c", """
+import tempfile, time
+from pathlib import Path
+t0 = time.perf_counter()
+from tariffline.engine import policy_cache
+from tariffline.policy.loader import load_policy
+path = policy_cache.build(load_policy(), Path(tempfile.mkdtemp()))
+print(time.perf_counter() - t0)
+"""], check=True, capture_output=True, text=True)
+    from tariffline.engine import policy_cache
+    snap = policy_cache.load()
+    packs = list((snap.directory / "editions").glob("*.pack")) if snap else []
+    return {"seconds": cold, "cold_help_s": helps, "cold_import_polars_s": polars,
+            "cold_x_help": cold / helps, "cold_x_import_polars": cold / polars,
+            "cold_build_s": float(build.stdout.split()[-1]),
+            "cold_snapshot_mb": (snap.directory / "snapshot.pickle").stat().st_size / 1e6 if snap else None,
+            "cold_pack_mb": max((p.stat().st_size for p in packs), default=0) / 1e6}
+
+
 def case(name: str, ledger: str, work: str, etr_end: str) -> dict:
     t0 = time.perf_counter()
     extra: dict = {}
@@ -169,8 +210,7 @@ def case(name: str, ledger: str, work: str, etr_end: str) -> dict:
     elif name == "lookup":
         extra = lookup()
     elif name == "cli_cold":
-        subprocess.run([str(Path(sys.executable).with_name("tariffline")), "duty", "8703.23.01", "--origin", "JP",
-                        "--date", "2025-10-01", "--value", "30000", "--json"], check=True, capture_output=True)
+        extra = cli_cold()
     elif name == "dask":
         import polars as pl
         from distributed import Client, LocalCluster
@@ -239,7 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (the machine may be shared)")
     print(f"{'case':<14}{'rows':>11}{'seconds':>10}{'x floor':>9}{'peak MB':>9}  other")
     for r in results:
-        other = ({k: round(v, 3) for k, v in r.items() if k.endswith(("_ms", "warmup_s")) or k == "refused"}
+        other = ({k: round(v, 3) for k, v in r.items()
+                  if k.endswith(("_ms", "warmup_s")) or k.startswith("cold_") or k == "refused"}
                  or r.get("error", ""))
         print(f"{r['case']:<14}{r['rows']:>11,}{r.get('seconds', float('nan')):>10.2f}"
               f"{r['ratio'] or float('nan'):>9.1f}{r.get('peak_mb', float('nan')):>9.0f}  {other or ''}")

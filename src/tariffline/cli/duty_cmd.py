@@ -5,6 +5,7 @@ line starts (``tariffline --help`` stays fast)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -48,10 +49,6 @@ def register(app: typer.Typer) -> None:
         scenario: Optional[str] = typer.Option(None, "--scenario", help="Also rate under a scenario (id or file)."),
     ) -> None:
         """Every duty layer on one entry: authority, Chapter 99 heading, rate, amount, citation."""
-        from rich.table import Table
-
-        from tariffline import api
-
         if scenario is not None:
             from tariffline.cli.scenario_cmd import print_duty
             from tariffline.scenarios.api import duty as scenario_duty
@@ -60,42 +57,24 @@ def register(app: typer.Typer) -> None:
                                 value=value if value is not None else 1000.0, metal_value=metal_value)
             print_json(res) if json_out else print_duty(res)
             return
-        res = api.duty(hts, origin=origin, date=date, value=value if value is not None else 1000.0,
-                       quantity=quantity, quantity_unit=unit, unit_value=unit_value,
-                       metal_value=metal_value, program=program, claim_preferences=not no_preference,
-                       loaded_date=loaded, as_known_on=as_known_on, fees=fees, mode=mode)
-        if json_out:
-            print_json(res)
+        args = dict(origin=origin, date=date, value=value if value is not None else 1000.0, quantity=quantity,
+                    quantity_unit=unit, unit_value=unit_value, metal_value=metal_value, program=program,
+                    claim_preferences=not no_preference, loaded_date=loaded)
+        # a process that has not loaded the engine yet answers from the compiled policy on disk
+        # (a loaded engine answers faster from memory); what was missing is written afterwards
+        cold = "tariffline.api" not in sys.modules
+        res = None
+        if cold and not fees and mode is None and as_known_on is None:
+            res = _from_snapshot(hts, args)
+        if res is not None:
+            _print_duty(res, json_out, value is None)
             return
-        known = f", law as known on {res['as_known_on']}" if res["as_known_on"] else ""
-        table = Table(title=f"{res['hts']} {res['description'][:70]}\norigin {res['origin']}, "
-                            f"entered {res['date']}, customs value {_money(res['value'])}{known}")
-        for col in ("", "Authority", "Heading", "Rate", "On value", "Amount", "Legal status"):
-            table.add_column(col, overflow="fold")
-        for i, lay in enumerate(res["layers"], 1):
-            status = _STATUS.get(lay["legal_status"], lay["legal_status"])
-            if lay["confidence"] != "confirmed":
-                status += f" ({lay['confidence']})"
-            table.add_row(f"[{i}]", lay["authority"], lay["heading"] or "", pct(lay["rate"]),
-                          _money(lay["base_value"]), _money(lay["amount"]), status)
-        table.add_row("", "[bold]Total duty", "", f"[bold]{pct(res['total_rate'])}", "",
-                      f"[bold]{_money(res['total_duty'])}", "")
-        if "total_fees" in res:
-            table.add_row("", "Total fees", "", "", "", _money(res["total_fees"]), "")
-            table.add_row("", "[bold]Total owed", "", "", "", f"[bold]{_money(res['total_owed'])}", "")
-        console.print(table)
-        for i, lay in enumerate(res["layers"], 1):
-            console.print(f"[{i}] {lay['description']}. [dim]{lay['citation']}[/]", highlight=False)
-            if lay["legal_history"]:
-                console.print(f"    [yellow]{lay['legal_history']}[/]", highlight=False)
-        for note in res["notes"]:
-            console.print(f"[yellow]note:[/] {note}", highlight=False)
-        if value is None:
-            console.print("[dim]no --value given: amounts are per $1,000 of customs value[/]")
-        for warning in res["warnings"]:
-            console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
-        console.print(f"[dim]HTS edition {res['edition']}; policy version {res['policy_version']}; "
-                      f"law current through {res['law_current_through']}[/]")
+        from tariffline import api
+
+        res = api.duty(hts, **args, as_known_on=as_known_on, fees=fees, mode=mode)
+        _print_duty(res, json_out, value is None)
+        if cold:
+            _refresh_snapshot(res["edition"])
 
     @app.command("timeline")
     def timeline_cmd(
@@ -197,3 +176,70 @@ def register(app: typer.Typer) -> None:
                       highlight=False, soft_wrap=True)
         if s["errors"]:
             raise typer.Exit(ROWS_FAILED_EXIT)
+
+
+def _from_snapshot(hts: str, args: dict) -> dict | None:
+    """api.duty's answer from the compiled policy on disk (engine.policy_cache), or None when it
+    is missing, stale or does not hold the question (then the full path answers)."""
+    from tariffline.engine import policy_cache
+    from tariffline.errors import TariffLineError
+
+    try:
+        snap = policy_cache.load()
+        return None if snap is None else policy_cache.duty(snap, hts, **args)
+    except TariffLineError:
+        raise  # the input's own error, as the full path words it
+    except Exception:  # noqa: BLE001 - scalar.Fallback, or a cache that cannot answer: never shown
+        return None
+
+
+def _refresh_snapshot(edition: str) -> None:
+    """After the full path: write what the next cold ``duty`` needs: the snapshot, the pack of the
+    edition used (an error only leaves it unwritten)."""
+    import pickle
+
+    from tariffline.engine import policy_cache
+    from tariffline.engine.lookup import ENGINE
+    from tariffline.errors import TariffLineError
+
+    try:
+        policy_cache.refresh(ENGINE.policy(), (edition,))
+    except (OSError, TariffLineError, pickle.PicklingError):
+        pass
+
+
+def _print_duty(res: dict, json_out: bool, no_value: bool) -> None:
+    from rich.table import Table
+
+    if json_out:
+        print_json(res)
+        return
+    known = f", law as known on {res['as_known_on']}" if res["as_known_on"] else ""
+    table = Table(title=f"{res['hts']} {res['description'][:70]}\norigin {res['origin']}, "
+                        f"entered {res['date']}, customs value {_money(res['value'])}{known}")
+    for col in ("", "Authority", "Heading", "Rate", "On value", "Amount", "Legal status"):
+        table.add_column(col, overflow="fold")
+    for i, lay in enumerate(res["layers"], 1):
+        status = _STATUS.get(lay["legal_status"], lay["legal_status"])
+        if lay["confidence"] != "confirmed":
+            status += f" ({lay['confidence']})"
+        table.add_row(f"[{i}]", lay["authority"], lay["heading"] or "", pct(lay["rate"]),
+                      _money(lay["base_value"]), _money(lay["amount"]), status)
+    table.add_row("", "[bold]Total duty", "", f"[bold]{pct(res['total_rate'])}", "",
+                  f"[bold]{_money(res['total_duty'])}", "")
+    if "total_fees" in res:
+        table.add_row("", "Total fees", "", "", "", _money(res["total_fees"]), "")
+        table.add_row("", "[bold]Total owed", "", "", "", f"[bold]{_money(res['total_owed'])}", "")
+    console.print(table)
+    for i, lay in enumerate(res["layers"], 1):
+        console.print(f"[{i}] {lay['description']}. [dim]{lay['citation']}[/]", highlight=False)
+        if lay["legal_history"]:
+            console.print(f"    [yellow]{lay['legal_history']}[/]", highlight=False)
+    for note in res["notes"]:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    if no_value:
+        console.print("[dim]no --value given: amounts are per $1,000 of customs value[/]")
+    for warning in res["warnings"]:
+        console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+    console.print(f"[dim]HTS edition {res['edition']}; policy version {res['policy_version']}; "
+                  f"law current through {res['law_current_through']}[/]")

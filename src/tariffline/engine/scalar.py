@@ -24,6 +24,11 @@ range, a code in no edition on hand), and a policy whose stack groups hold row-d
 (the chain path). A code missing from the edition in force is answered here from the edition
 nearest in time that holds it, as ``column1.locate_lines`` does (the index of every edition's
 codes is read on the first such code, or by :func:`warm`).
+
+Where those kept things come from is the ``source`` of :func:`entry`: :data:`LIVE` reads them
+through the engine's modules (imported on first use, so that importing this module loads neither
+Polars nor NumPy); ``engine.policy_cache.Snapshot`` reads them from the compiled policy on disk
+(the cold ``tariffline duty``).
 """
 
 from __future__ import annotations
@@ -34,20 +39,10 @@ import math
 import os
 import re
 import threading
-from dataclasses import dataclass, field
-
-import numpy as np
-import polars as pl
+from dataclasses import dataclass
 
 from tariffline.countries import to_iso2
-from tariffline.engine import column1 as c1
-from tariffline.engine import signatures as sg
-from tariffline.engine.inputs import COVERAGE_START, HORIZON_YEARS, LIMITS, ZERO_OK
-from tariffline.engine.measures import _resolved, legal_entries
-from tariffline.engine.quantities import unit_key
 from tariffline.errors import InputError, TariffLineError
-from tariffline.hts.editions import edition_for, editions
-from tariffline.hts.loader import parsed_dirs, parsed_stamp
 from tariffline.policy.loader import ALL, Policy
 
 _HTS_OK = re.compile(r"[0-9]{8}(?:[0-9]{2})?")
@@ -62,32 +57,115 @@ class Fallback(Exception):
 
 # --- editions: per process, per set of editions on hand ------------------------------------------
 
-@dataclass
-class _Edition:
+def _key(index: int, code: str) -> int:
+    """column1._key for one code."""
+    return (index * 2 + (len(code) == 10)) * 10_000_000_000 + int(code)
+
+
+class Lines:
+    """One edition's lines and special-program rows as the scalar path reads them; subclasses
+    read them from the engine's edition (:class:`_Edition`) or from a compact index on disk
+    (``engine.policy_cache``)."""
+
     name: str
     label: str
-    index: int
-    lines: object  # polars DataFrame
-    special: object
-    line_keys: np.ndarray  # sorted ``_k`` of lines
-    line_rows: np.ndarray  # row of each sorted key (first of equal keys first)
-    spec_keys: np.ndarray
-    spec_rows: np.ndarray
-    children: dict | None = None  # 8-digit code -> its first 10-digit line (built on first use)
-    cache: dict = field(default_factory=dict)  # code -> (line_hts, note, row dict, key) or None
-    specials: dict = field(default_factory=dict)  # line key -> special-program rows
+    index: int  # the edition's place in the calendar (column1._edition_index)
+
+    def __init__(self) -> None:
+        self.cache: dict = {}  # code -> (line_hts, note, row dict, key) or None
+
+    def row(self, key: int) -> dict | None:
+        """The line with this key (the first of equal keys), as a named row, or None."""
+        raise NotImplementedError
+
+    def first_child(self, code8: str) -> str | None:
+        """The first 10-digit line under an 8-digit code (column1._children)."""
+        raise NotImplementedError
+
+    def specials(self, key: int) -> list[dict]:
+        """The special-program rows of the line with key ``key``, in the edition's order."""
+        raise NotImplementedError
+
+    def line(self, hts10: str) -> tuple[str, str | None, dict, int] | None:
+        """(line_hts, note_line, line row, line key) as locate_lines finds them here, or None."""
+        hit = self.cache.get(hts10)
+        if hit is not None or hts10 in self.cache:
+            return hit
+        note = None
+        row = self.row(_key(self.index, hts10))
+        line = hts10
+        if row is None:
+            row = self.row(_key(self.index, hts10[:8]))
+            line = hts10[:8]
+            if row is not None and len(hts10) == 10:
+                note = "statistical suffix not in the edition; rates of its 8-digit line"
+        if row is None and len(hts10) == 8:
+            child = self.first_child(hts10)
+            if child is not None:
+                row, line = self.row(_key(self.index, child)), child
+        out = None if row is None else (line, note, row, _key(self.index, line))
+        if len(self.cache) > _MAX_ENTRIES:
+            self.cache.clear()
+        self.cache[hts10] = out
+        return out
 
 
-def _sorted(keys) -> tuple[np.ndarray, np.ndarray]:
-    arr = keys.to_numpy()
-    order = np.argsort(arr, kind="stable")
-    return arr[order], order
+class _Edition(Lines):
+    """An edition read through column1's per-process cache, indexed for ``searchsorted``."""
+
+    def __init__(self, name: str, label: str, index: int, lines, special) -> None:
+        super().__init__()
+        self.name, self.label, self.index = name, label, index
+        self.lines, self.special = lines, special  # polars DataFrames
+        self.line_keys, self.line_rows = self._sorted(lines.get_column("_k"))
+        self.spec_keys, self.spec_rows = self._sorted(special.get_column("_k"))
+        self.children: dict | None = None  # 8-digit code -> its first 10-digit line (on first use)
+        self._specials: dict = {}  # line key -> special-program rows
+
+    @staticmethod
+    def _sorted(keys):
+        import numpy as np
+
+        arr = keys.to_numpy()
+        order = np.argsort(arr, kind="stable")
+        return arr[order], order
+
+    def row(self, key: int) -> dict | None:
+        import numpy as np
+
+        i = int(self.line_keys.searchsorted(np.uint64(key)))
+        if i < len(self.line_keys) and self.line_keys[i] == key:
+            return self.lines.row(int(self.line_rows[i]), named=True)
+        return None
+
+    def first_child(self, code8: str) -> str | None:
+        if self.children is None:
+            kids: dict[str, str] = {}
+            for h in self.lines.get_column("hts").to_list():
+                if h is not None and len(h) == 10 and (h[:8] not in kids or h < kids[h[:8]]):
+                    kids[h[:8]] = h
+            self.children = kids
+        return self.children.get(code8)
+
+    def specials(self, key: int) -> list[dict]:
+        import numpy as np
+
+        hit = self._specials.get(key)
+        if hit is None:
+            k = np.uint64(key)
+            lo, hi = int(self.spec_keys.searchsorted(k, "left")), int(self.spec_keys.searchsorted(k, "right"))
+            hit = self._specials[key] = [self.special.row(r, named=True)
+                                         for r in sorted(int(r) for r in self.spec_rows[lo:hi])]
+        return hit
 
 
 class _Editions:
     """The editions on hand, read through column1's per-process cache, indexed for searchsorted."""
 
     def __init__(self) -> None:
+        from tariffline.engine import column1 as c1
+        from tariffline.hts.editions import editions
+
         self.pool = tuple(editions())
         self.memo = c1._days_memo(self.pool)
         self.index = c1._edition_index()
@@ -102,6 +180,10 @@ class _Editions:
         if self._holding is None:
             with self._lock:
                 if self._holding is None:
+                    import polars as pl
+
+                    from tariffline.engine import column1 as c1
+
                     grouped = c1.code_index().group_by("hts").agg(pl.col("edition"))
                     self._holding = dict(zip(grouped.get_column("hts").to_list(),
                                              grouped.get_column("edition").to_list()))
@@ -121,6 +203,8 @@ class _Editions:
     def day(self, day: dt.date):
         e = self.memo.get(day)
         if e is None:
+            from tariffline.hts.editions import edition_for
+
             e = self.memo.setdefault(day, edition_for(day, list(self.pool)))
         return e
 
@@ -131,71 +215,15 @@ class _Editions:
         with self._lock:
             ed = self._by_name.get(name)
             if ed is None:
+                from tariffline.engine import column1 as c1
+                from tariffline.hts.loader import parsed_dirs, parsed_stamp
+
                 info = self.infos[name]
                 directory = parsed_dirs([info])[name]
                 idx = self.index[name]
                 lines, special = c1._edition_full(name, directory, parsed_stamp(directory), idx)
-                lk, lr = _sorted(lines.get_column("_k"))
-                sk, sr = _sorted(special.get_column("_k"))
-                ed = self._by_name[name] = _Edition(name, self.labels[name], idx, lines, special, lk, lr, sk, sr)
+                ed = self._by_name[name] = _Edition(name, self.labels[name], idx, lines, special)
         return ed
-
-
-def _key(index: int, code: str) -> int:
-    """column1._key for one code."""
-    return (index * 2 + (len(code) == 10)) * 10_000_000_000 + int(code)
-
-
-def _find(ed: _Edition, key: int) -> int | None:
-    i = int(ed.line_keys.searchsorted(np.uint64(key)))
-    if i < len(ed.line_keys) and ed.line_keys[i] == key:
-        return int(ed.line_rows[i])
-    return None
-
-
-def _first_child(ed: _Edition, code8: str) -> str | None:
-    """The first 10-digit line under an 8-digit code (column1._children)."""
-    if ed.children is None:
-        kids: dict[str, str] = {}
-        for h in ed.lines.get_column("hts").to_list():
-            if h is not None and len(h) == 10 and (h[:8] not in kids or h < kids[h[:8]]):
-                kids[h[:8]] = h
-        ed.children = kids
-    return ed.children.get(code8)
-
-
-def _line(ed: _Edition, hts10: str) -> tuple[str, str | None, dict, int] | None:
-    """(line_hts, note_line, line row, line key) as locate_lines finds them in this edition, or None."""
-    hit = ed.cache.get(hts10)
-    if hit is not None or hts10 in ed.cache:
-        return hit
-    note = None
-    row = _find(ed, _key(ed.index, hts10))
-    line = hts10
-    if row is None:
-        row = _find(ed, _key(ed.index, hts10[:8]))
-        line = hts10[:8]
-        if row is not None and len(hts10) == 10:
-            note = "statistical suffix not in the edition; rates of its 8-digit line"
-    if row is None and len(hts10) == 8:
-        child = _first_child(ed, hts10)
-        if child is not None:
-            row, line = _find(ed, _key(ed.index, child)), child
-    out = None if row is None else (line, note, ed.lines.row(row, named=True), _key(ed.index, line))
-    if len(ed.cache) > _MAX_ENTRIES:
-        ed.cache.clear()
-    ed.cache[hts10] = out
-    return out
-
-
-def _specials(ed: _Edition, key: int) -> list[dict]:
-    """The special-program rows of the line with key ``key``, in the edition's order."""
-    hit = ed.specials.get(key)
-    if hit is None:
-        k = np.uint64(key)
-        lo, hi = int(ed.spec_keys.searchsorted(k, "left")), int(ed.spec_keys.searchsorted(k, "right"))
-        hit = ed.specials[key] = [ed.special.row(r, named=True) for r in sorted(int(r) for r in ed.spec_rows[lo:hi])]
-    return hit
 
 
 # --- duties of a rate expression (column1._duty, quantities.specific_part) ------------------------
@@ -296,6 +324,9 @@ class _View:
     """What a policy view answers without the row's amounts, computed once and kept."""
 
     def __init__(self, policy: Policy) -> None:
+        from tariffline.engine import signatures as sg
+        from tariffline.engine.measures import legal_entries
+
         self.policy = policy
         self.measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
         self.column2 = [bm for bm in policy.measures if bm.measure.rate.type == "column2"]
@@ -339,6 +370,8 @@ class _View:
     def _scopes(self) -> None:
         """Prefix -> bits of the measures whose include (exclude) list holds it, by prefix length;
         8-digit parent -> bits of the measures naming some of its 10-digit lines."""
+        from tariffline.engine.measures import _resolved
+
         no_include, include, exclude, parents = 0, {}, {}, {}
         for i, bm in enumerate(self.measures):
             scope = bm.measure.products
@@ -360,23 +393,28 @@ class _View:
         self.include = include  # last: product_bits reads the tables once it is set
 
     def product_bits(self, code: str) -> tuple[int, int]:
-        """(in scope, partly in scope) bits per measure, as measures._masks_python marks them."""
+        """(in scope, partly in scope) bits per measure, as measures._masks_python marks them
+        (kept per code)."""
         hit = self.products.get(code)
         if hit is None:
-            if self.include is None:
-                with _LOCK:
-                    if self.include is None:
-                        self._scopes()
-            inc = self.no_include
-            for n, table in self.include.items():
-                inc |= table.get(code[:n], 0)
-            exc = 0
-            for n, table in self.exclude.items():
-                exc |= table.get(code[:n], 0)
-            p = inc & ~exc
-            q = self.parents.get(code, 0) & ~p if len(code) == 8 else 0
-            hit = self.products[code] = (p, q)
+            hit = self.products[code] = self.scope_bits(code)
         return hit
+
+    def scope_bits(self, code: str) -> tuple[int, int]:
+        """product_bits of ``code``, not kept (any prefix may be asked)."""
+        if self.include is None:
+            with _LOCK:
+                if self.include is None:
+                    self._scopes()
+        inc = self.no_include
+        for n, table in self.include.items():
+            inc |= table.get(code[:n], 0)
+        exc = 0
+        for n, table in self.exclude.items():
+            exc |= table.get(code[:n], 0)
+        p = inc & ~exc
+        q = self.parents.get(code, 0) & ~p if len(code) == 8 else 0
+        return p, q
 
     def context(self, iso: str, day: dt.date, program, loaded, claim_default: bool) -> tuple:
         """(measure bits, is column 2, column 2 citation, may claim some program) for the context."""
@@ -406,6 +444,8 @@ class _View:
         hit = self.compiled.get(key)
         if hit is None:
             words = tuple((sig >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for w in range(self.nwords))
+            from tariffline.engine import signatures as sg
+
             hit = self.compiled[key] = sg._compile(words, metal_class, self.measures)
         return hit
 
@@ -439,6 +479,8 @@ def _view(policy: Policy, known: dt.date | None) -> _View:
 def _editions() -> _Editions:
     """The editions on hand, per set of editions and per data cache and mirror (as column1 reads
     them afresh from another cache directory)."""
+    from tariffline.hts.editions import editions
+
     key = (tuple(editions()), os.environ.get("TARIFFLINE_CACHE"), os.environ.get("TARIFFLINE_MIRROR"))
     eds = _EDITIONS.get(key)
     if eds is None:
@@ -472,6 +514,8 @@ def _law(policy: Policy) -> tuple:
 
 
 def _horizon(policy: Policy) -> dt.date:
+    from tariffline.engine.inputs import HORIZON_YEARS
+
     through = law(policy).current_through
     try:
         return through.replace(year=through.year + HORIZON_YEARS)
@@ -479,15 +523,57 @@ def _horizon(policy: Policy) -> dt.date:
         return through.replace(year=through.year + HORIZON_YEARS, day=28)
 
 
-def _number(x, name: str) -> float | None:
+@dataclass(frozen=True)
+class Bounds:
+    """The inputs the engine accepts (engine.inputs): entry dates from ``start`` to ``horizon``,
+    numbers within ``limits`` (0 allowed for the names in ``zero_ok``)."""
+
+    start: dt.date
+    horizon: dt.date
+    limits: dict
+    zero_ok: tuple
+
+
+class LiveSource:
+    """Where :func:`entry` reads what does not depend on the entry: this process's engine modules
+    (editions, policy views and the law's currency read once and kept). ``engine.policy_cache``
+    has the same methods over a snapshot on disk."""
+
+    def view(self, policy: Policy, known: dt.date | None) -> _View:
+        return _view(policy, known)
+
+    def editions(self) -> _Editions:
+        return _editions()
+
+    def law(self, policy: Policy) -> tuple:
+        """(law_currency(policy), its as_dict())."""
+        return _law(policy)
+
+    def bounds(self, policy: Policy) -> Bounds:
+        from tariffline.engine.inputs import COVERAGE_START, LIMITS, ZERO_OK
+
+        return Bounds(COVERAGE_START, _horizon(policy), LIMITS, ZERO_OK)
+
+    def unit_key(self, unit: str | None) -> str | None:
+        if unit is None:
+            return None
+        from tariffline.engine.quantities import unit_key
+
+        return unit_key(unit)
+
+
+LIVE = LiveSource()
+
+
+def _number(x, name: str, bounds: Bounds) -> float | None:
     """The number if the engine accepts it (inputs.LIMITS), else Fallback (for the engine's message)."""
     if x is None:
         return None
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise Fallback
     x = float(x)
-    lo, hi = LIMITS[name]
-    if not (math.isfinite(x) and (lo <= x <= hi or (x == 0 and name in ZERO_OK))):
+    lo, hi = bounds.limits[name]
+    if not (math.isfinite(x) and (lo <= x <= hi or (x == 0 and name in bounds.zero_ok))):
         raise Fallback
     return x
 
@@ -496,12 +582,12 @@ def _number(x, name: str) -> float | None:
 
 def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quantity_unit=None,
           unit_value=None, metal_value=None, program=None, claim_preferences: bool = True,
-          loaded: dt.date | None = None, known: dt.date | None = None) -> dict:
+          loaded: dt.date | None = None, known: dt.date | None = None, source: LiveSource = LIVE) -> dict:
     """One entry as compute_duties answers it (``missing_quantity='error'``): ``totals`` (the
     totals row's fields, with ``flags``), ``layers`` (dicts, column 1 first). Raises InputError
     with the engine's message for a quantity or claim problem, Fallback where the vectorised
-    engine must answer."""
-    view = _view(policy, known)
+    engine must answer. ``source``: where the editions, views and law are read (see LiveSource)."""
+    view = source.view(policy, known)
     if not view.signatures_ok:
         raise Fallback
     if not isinstance(hts, str) or not isinstance(origin, str) or not isinstance(day, dt.date) \
@@ -516,32 +602,32 @@ def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quant
         iso = to_iso2(origin)
     except TariffLineError:
         raise Fallback from None
-    if day < COVERAGE_START or day > _horizon(policy):
+    bounds = source.bounds(policy)
+    if day < bounds.start or day > bounds.horizon:
         raise Fallback
-    value = _number(value, "value")
+    value = _number(value, "value", bounds)
     if value is None:
         raise Fallback
-    quantity, unit_value = _number(quantity, "quantity"), _number(unit_value, "unit_value")
-    metal_value = _number(metal_value, "metal_value")
+    quantity, unit_value = _number(quantity, "quantity", bounds), _number(unit_value, "unit_value", bounds)
+    metal_value = _number(metal_value, "metal_value", bounds)
     if metal_value is not None and metal_value > value:
         raise Fallback
     q = {"value": value, "quantity": quantity, "unit_value": unit_value, "quantity_unit": quantity_unit,
-         "qunit_key": unit_key(quantity_unit)}
+         "qunit_key": source.unit_key(quantity_unit)}
 
-    eds = _editions()
+    eds = source.editions()
     info = eds.day(day)
     ed = eds.edition(info.name)
-    found = _line(ed, hts10)
+    found = ed.line(hts10)
     if found is None:  # the code from the edition nearest in time that has it
         alt = eds.nearest(hts10, day)
         if alt is None:
             raise Fallback  # in no edition on hand: the engine's error
         ed = eds.edition(alt)
-        row = _find(ed, _key(ed.index, hts10))
+        row = ed.row(_key(ed.index, hts10))
         if row is None:
             raise Fallback
-        found = (hts10, f"code not in the edition in force; rates from edition {alt}",
-                 ed.lines.row(row, named=True), _key(ed.index, hts10))
+        found = (hts10, f"code not in the edition in force; rates from edition {alt}", row, _key(ed.index, hts10))
     line_hts, note_line, line, lk = found
 
     # column 1 (column1.column1)
@@ -549,7 +635,7 @@ def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quant
     mfn, gen_est, gen_prob = _duty(line, "gen", q)
     pref = None
     if claim_preferences and not is_col2 and (program is None or program.lower() != "none") and cands:
-        specials = _specials(ed, lk)
+        specials = ed.specials(lk)
         best = None
         for ind, p in cands:
             for s in specials:
@@ -643,6 +729,8 @@ def entry(policy: Policy, hts, origin, day: dt.date, value, quantity=None, quant
 def warm(policy: Policy) -> None:
     """Read ahead what new lookups would read on first use: every edition on hand (indexed), the
     index of every edition's codes, the policy as finally amended."""
+    from tariffline.engine.inputs import COVERAGE_START
+
     eds = _editions()
     for info in eds.pool:
         eds.edition(info.name)
