@@ -28,8 +28,8 @@ def small():
     place = {n: i for i, n in enumerate(column1.calendar()["edition"])}
     dirs = parsed_dirs(infos)
     entries = [(e.name, place[e.name], dirs[e.name]) for e in infos]
-    tables = lt._build(entries)
-    table = lt._assemble(frozenset(PAIR), len(place), *(tables[t] for t in lt._TABLES))
+    tables = lt._build(entries, len(place))
+    table = lt._from_tables(frozenset(PAIR), tables, len(place))
     own = {e.name: scan_parsed(dirs[e.name], "lines").select(*lt.LINE_SELECT).collect() for e in infos}
     return table, tables, own, place
 

@@ -48,7 +48,7 @@ from tariffline.hts.loader import (
     scan_parsed,
 )
 
-FORMAT = "linetable-1"  # bump when the table's layout or build changes
+FORMAT = "linetable-2"  # bump when the table's layout or build changes
 RATE_COLS = ("adv", "adv_partial", "specific", "specific_unit", "specific2", "specific2_unit", "kind",
              "approx", "parse_error")
 LINE_SELECT = (["hts", "hts_dotted", "level", "description",
@@ -60,7 +60,7 @@ LINE_COLUMNS = (["hts", "hts_dotted", "level", "description", "general_text", "c
                 + [f"{side}_{c}" for side in ("gen", "col2") for c in RATE_COLS]
                 + [f"{side}_{c}_key" for side in ("gen", "col2") for c in ("specific_unit", "specific2_unit")])
 _LINE_UNITS = ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit", "col2_specific2_unit"]
-_TABLES = ("keys", "contents", "special", "children")
+_TABLES = ("codes", "grid", "child_grid", "contents", "special")
 _SPAN = 10_000_000_000  # line_key: code number below this; edition place and 10-digit bit above
 
 
@@ -170,14 +170,22 @@ def _load_or_build(chosen: list[EditionInfo], infos: list[EditionInfo]) -> LineT
     where = store.cache_dir() / "linetable" / key
     tables = _read(where)
     if tables is None:
-        tables = _build(entries)
+        tables = _build(entries, len(infos))
         _write(where, tables)
-    return _assemble(names, len(infos), *(tables[t] for t in _TABLES))
+    return _from_tables(names, tables, len(infos))
 
 
-def _assemble(names: frozenset[str], places: int, keys: pl.DataFrame, contents: pl.DataFrame,
-              special: pl.DataFrame, children: pl.DataFrame) -> LineTable:
-    """The in-memory table: the (code x edition) grids of ``cid`` and of first children."""
+def _from_tables(names: frozenset[str], tables: dict[str, pl.DataFrame], places: int) -> LineTable:
+    codes = tables["codes"].get_column("code").to_numpy()
+    shape = (len(codes), places)
+    return LineTable(editions=names, contents=tables["contents"], special=tables["special"].rename({"cid": "_cid"}),
+                     codes=codes, code_text=_code_text(codes),
+                     grid=tables["grid"].get_column("cid").to_numpy().reshape(shape),
+                     child_grid=tables["child_grid"].get_column("child").to_numpy().reshape(shape))
+
+
+def _grids(keys: pl.DataFrame, children: pl.DataFrame, places: int) -> dict[str, pl.DataFrame]:
+    """The (code x edition place) grids of ``cid`` and of first children, as stored."""
     span = np.uint64(2 * _SPAN)  # (a Python int here would make numpy compute on objects)
     k = keys.get_column("_k").to_numpy()
     ck, ei = k % span, (k // span).astype(np.int64)
@@ -189,11 +197,15 @@ def _assemble(names: frozenset[str], places: int, keys: pl.DataFrame, contents: 
     grid[np.searchsorted(codes, ck), ei] = keys.get_column("cid").to_numpy()
     child_grid = np.full((len(codes), places), -1, dtype=np.int32)
     child_grid[np.searchsorted(codes, cck), cei] = np.searchsorted(codes, child_code)
+    return {"codes": pl.DataFrame({"code": codes}), "grid": pl.DataFrame({"cid": grid.ravel()}),
+            "child_grid": pl.DataFrame({"child": child_grid.ravel()})}
+
+
+def _code_text(codes: np.ndarray) -> pl.Series:
+    """The digits of each code key (8 or 10 digits, leading zeros kept)."""
     ten = codes >= np.uint64(_SPAN)
     text = np.where(ten, (codes - np.uint64(_SPAN) * ten).astype(str), codes.astype(str))
-    text = pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(text, ten)], dtype=pl.Utf8)
-    return LineTable(editions=names, contents=contents, special=special.rename({"cid": "_cid"}),
-                     codes=codes, code_text=text, grid=grid, child_grid=child_grid)
+    return pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(text, ten)], dtype=pl.Utf8)
 
 
 def _read(where: Path) -> dict[str, pl.DataFrame] | None:
@@ -235,7 +247,7 @@ def _write(where: Path, tables: dict[str, pl.DataFrame]) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _build(entries: list[tuple]) -> dict[str, pl.DataFrame]:
+def _build(entries: list[tuple], places: int) -> dict[str, pl.DataFrame]:
     """Read each edition's verified lines once and deduplicate them (see the module docstring)."""
     frames = []
     for name, place, directory in entries:
@@ -274,4 +286,4 @@ def _build(entries: list[tuple]) -> dict[str, pl.DataFrame]:
     special = with_unit_keys(pl.concat(special).sort("cid", "program"),
                              ["pref_specific_unit", "pref_specific2_unit"])
     contents = with_unit_keys(contents.drop("_ch", "_ei", "eff_special_text"), _LINE_UNITS).drop("cid")
-    return {"keys": keys, "contents": contents, "special": special, "children": children}
+    return {"contents": contents, "special": special, **_grids(keys, children, places)}

@@ -103,23 +103,35 @@ def _list_codes(ref: ListRef) -> frozenset[str]:
     return _CACHE[key]
 
 
+_TABLES: dict[str, tuple[list[str], list[str], list[dict[str, str]]]] = {}
+
+
+def _table(dataset: str) -> tuple[list[str], list[str], list[dict[str, str]]]:
+    """(lines, CSV field names, CSV rows) of a list dataset, read and parsed once per process
+    (several lists filter the same file)."""
+    if dataset not in _TABLES:
+        text = store.open_text(dataset)
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        reader = csv.DictReader(io.StringIO("\n".join(lines)))
+        _TABLES[dataset] = (lines, list(reader.fieldnames or []), list(reader))
+    return _TABLES[dataset]
+
+
 def _read_list(ref: ListRef) -> frozenset[str]:
-    text = store.open_text(ref.dataset)
     if ref.subdivision is not None:
-        return note_lists.codes(text, ref.subdivision)
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        return note_lists.codes(store.open_text(ref.dataset), ref.subdivision)
+    lines, fieldnames, rows = _table(ref.dataset)
     if ref.column is None:
         codes = [_digits(ln.split(",")[0]) for ln in lines]
     else:
-        reader = csv.DictReader(io.StringIO("\n".join(lines)))
-        if ref.column not in (reader.fieldnames or []):
+        if ref.column not in fieldnames:
             raise PolicyError(f"list {ref.dataset!r} has no column {ref.column!r} "
-                              f"(columns: {reader.fieldnames})")
+                              f"(columns: {fieldnames})")
         for key in ref.where:
-            if key not in reader.fieldnames:
+            if key not in fieldnames:
                 raise PolicyError(f"list {ref.dataset!r} has no column {key!r} to filter on")
         wanted = {k: ({v} if isinstance(v, str) else set(v)) for k, v in ref.where.items()}
-        codes = [_digits(row[ref.column]) for row in reader
+        codes = [_digits(row[ref.column]) for row in rows
                  if all(row[k] in vals for k, vals in wanted.items())]
     # A statistical code written with extra trailing digits (e.g. '850511007000' in the IEEPA
     # exemption list) is read as its first 10 digits; see ASSUMPTIONS (EN-10).
