@@ -22,7 +22,7 @@ IEEPA_START = dt.date(2025, 4, 5)
 CALLS: list[list[dt.date]] = []  # entry dates of each fake engine call
 
 
-def fake_compute_duties(rows, *, as_known_on=None, claim_preferences=True, missing_quantity="error"):
+def fake_compute_duties(rows, *, as_known_on=None, claim_preferences=True, missing_quantity="error", texts=True):
     assert missing_quantity == "ave_estimate" and claim_preferences
     CALLS.append(sorted(set(rows["entry_date"].to_list())))
     df = rows.with_columns(

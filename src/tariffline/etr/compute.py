@@ -128,8 +128,8 @@ def rate_days(rows: pl.DataFrame, days: list[dt.date], *, as_known_on: dt.date |
     totals, layers, version = [], [], ""
     for first in range(0, stacked.height, size):
         part = stacked.slice(first, size)
-        result = compute_duties(part.drop("day"), as_known_on=as_known_on,
-                                claim_preferences=True, missing_quantity="ave_estimate")
+        result = compute_duties(part.drop("day"), as_known_on=as_known_on,  # sums only: no citations
+                                claim_preferences=True, missing_quantity="ave_estimate", texts=False)
         totals.append(result.totals.select(
             pl.col("row_id").cast(pl.UInt32), "total_duty", "error", "edition",
             *[pl.col("flags").list.contains(flag).fill_null(False).alias(kind)

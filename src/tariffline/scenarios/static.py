@@ -32,7 +32,7 @@ class Rated:
 def rate(rows: pl.DataFrame, day: dt.date, policy: Policy) -> Rated:
     """Rate engine rows (``etr.compute.engine_rows``) entered on ``day`` under ``policy``."""
     res = compute_duties(rows.with_columns(pl.lit(day, dtype=pl.Date).alias("entry_date")), policy=policy,
-                         claim_preferences=True, missing_quantity="ave_estimate")
+                         claim_preferences=True, missing_quantity="ave_estimate", texts=False)
     layers = res.layers.select(pl.col("row_id").cast(pl.UInt32), "measure_id", "authority", "heading",
                                "rate", "amount")
     totals = res.totals.select(pl.col("row_id").cast(pl.UInt32), "total_duty", "error")
