@@ -106,3 +106,12 @@ def test_a_corrupt_copy_is_not_read_and_an_unwritable_cache_is_not_an_error(smal
     blocked.write_text("not a directory")
     lt._write(blocked / "k", tables)  # no exception: the cache is only a speed-up
     assert lt._read(blocked / "k") is None
+
+
+def test_older_tables_are_pruned(small, tmp_path):
+    _, tables, _, _ = small
+    small_tables = {k: v.head(5) for k, v in tables.items()}
+    for i in range(5):
+        lt._write(tmp_path / "linetable" / f"k{i}", small_tables)
+    kept = sorted(p.name for p in (tmp_path / "linetable").iterdir())
+    assert len(kept) == lt.KEEP and "k4" in kept

@@ -22,13 +22,14 @@ from tariffline.engine.line_table import (
     LINE_SELECT,
     RATE_COLS,
     line_table,
+    verified,
 )
 from tariffline.engine.line_table import line_key as _key
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.errors import DataError
 from tariffline.hts.editions import EditionInfo, edition_for, editions
-from tariffline.hts.loader import parsed_dirs, parsed_stamp, scan_parsed
+from tariffline.hts.loader import parsed_dirs, parsed_stamp
 from tariffline.policy.loader import Policy
 
 
@@ -53,10 +54,7 @@ def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.D
     """(lines, special) of one edition with unit keys and line keys ``_k`` (see :func:`_key`), as
     the single-lookup path (:mod:`tariffline.engine.scalar`) reads them; ``index`` is the
     edition's place in the calendar."""
-    lines, special = scan_parsed(directory, "lines"), scan_parsed(directory, "special")
-    if lines is None or special is None:
-        raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
-                        "to rebuild it")
+    lines, special = verified(name, directory, "lines"), verified(name, directory, "special")
     try:
         lines = lines.select(*LINE_SELECT).collect()
         special = special.select("hts", "program",
@@ -97,29 +95,8 @@ def code_index() -> pl.DataFrame:
 def _code_index(entries: tuple) -> pl.DataFrame:
     parts = []
     for name, directory, _stamp in entries:
-        lines = scan_parsed(directory, "lines")
-        if lines is None:
-            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run "
-                            "again to rebuild it")
-        parts.append(lines.select(pl.lit(name).alias("edition"), "hts").collect())
+        parts.append(verified(name, directory, "lines").select(pl.lit(name).alias("edition"), "hts").collect())
     return pl.concat(parts)
-
-
-def _nearest_holding(df: pl.DataFrame, codes: list[str], cal: pl.DataFrame) -> pl.DataFrame:
-    """row_id -> ``_alt``: the edition nearest in time to the row's date that has its code."""
-    hits = code_index().filter(pl.col("hts").is_in(codes)).join(cal.select("edition", "effective_from", "effective_to"),
-                                                                 on="edition")
-    rows = df.filter(pl.col("hts10").is_in(codes)).select("row_id", "hts10", "entry_date")
-    far = (pl.when(pl.col("entry_date") < pl.col("effective_from"))
-           .then((pl.col("effective_from") - pl.col("entry_date")).dt.total_days())
-           .when(pl.col("effective_to").is_not_null() & (pl.col("entry_date") >= pl.col("effective_to")))
-           .then((pl.col("entry_date") - pl.col("effective_to")).dt.total_days() + 1)
-           .otherwise(0))
-    return (rows.join(hits, left_on="hts10", right_on="hts", how="inner")
-            .with_columns(far.alias("_far"))
-            .sort(["row_id", "_far", "effective_from"], descending=[False, False, True])
-            .group_by("row_id", maintain_order=True).first()
-            .select("row_id", pl.col("edition").alias("_alt")))
 
 
 def _edition_index() -> dict[str, int]:

@@ -240,6 +240,7 @@ def _write(where: Path, tables: dict[str, pl.DataFrame]) -> None:
             shutil.rmtree(where, ignore_errors=True)  # a copy that failed its check
         os.replace(tmp, where)
         tmp = None
+        _prune(where)
     except OSError:
         pass
     finally:
@@ -247,15 +248,30 @@ def _write(where: Path, tables: dict[str, pl.DataFrame]) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+KEEP = 3  # line tables kept in the cache (each covers a set of editions: older sets are replaced)
+
+
+def _prune(keep: Path) -> None:
+    """Remove all but the :data:`KEEP` newest tables beside ``keep`` (never ``keep`` itself)."""
+    others = sorted((p for p in keep.parent.iterdir() if p.is_dir() and p != keep and not p.name.endswith(".tmp")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def verified(name: str, directory: Path, table: str) -> pl.LazyFrame:
+    """A lazy scan of one parsed table of an edition, verified against its manifest."""
+    scan = scan_parsed(directory, table)
+    if scan is None:
+        raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again to rebuild it")
+    return scan
+
+
 def _build(entries: list[tuple], places: int) -> dict[str, pl.DataFrame]:
     """Read each edition's verified lines once and deduplicate them (see the module docstring)."""
     frames = []
     for name, place, directory in entries:
-        lines = scan_parsed(directory, "lines")
-        if lines is None:
-            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
-                            "to rebuild it")
-        frames.append(lines.select(*LINE_SELECT, "eff_special_text", pl.lit(place, dtype=pl.Int64).alias("_ei"))
+        frames.append(verified(name, directory, "lines").select(*LINE_SELECT, "eff_special_text", pl.lit(place, dtype=pl.Int64).alias("_ei"))
                       .collect())
     every = pl.concat(frames, how="vertical_relaxed")
     content_cols = [c for c in every.columns if c != "_ei"]
@@ -277,11 +293,7 @@ def _build(entries: list[tuple], places: int) -> dict[str, pl.DataFrame]:
     by_place = {place: (name, directory) for name, place, directory in entries}
     for place, reps in contents.select("cid", "_ei", "hts").partition_by("_ei", as_dict=True).items():
         name, directory = by_place[place[0]]
-        rows = scan_parsed(directory, "special")
-        if rows is None:
-            raise DataError(f"parsed HTS edition {name!r} at {directory} fails verification; run again "
-                            "to rebuild it")
-        special.append(rows.select("hts", "program", *[pl.col(c).alias(f"pref_{c}") for c in RATE_COLS])
+        special.append(verified(name, directory, "special").select("hts", "program", *[pl.col(c).alias(f"pref_{c}") for c in RATE_COLS])
                        .join(reps.lazy().select("hts", "cid"), on="hts", how="inner").drop("hts").collect())
     special = with_unit_keys(pl.concat(special).sort("cid", "program"),
                              ["pref_specific_unit", "pref_specific2_unit"])

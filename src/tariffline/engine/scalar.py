@@ -176,7 +176,7 @@ class _Editions:
         self._lock = threading.Lock()
 
     def nearest(self, code: str, day: dt.date) -> str | None:
-        """The edition nearest in time to ``day`` holding ``code`` (column1._nearest_holding)."""
+        """The edition nearest in time to ``day`` holding ``code`` (column1.locate_lines)."""
         if self._holding is None:
             with self._lock:
                 if self._holding is None:
