@@ -8,6 +8,10 @@ Each case runs in its own process (wall seconds, peak RSS of that process):
   floor_csv      the same floor on the ledger as CSV (scan_csv): the floor of batch_csv
   batch_parquet  api.batch on the Parquet ledger, streamed to Parquet (its ratio: to floor)
   batch_csv      api.batch on the same ledger as CSV, streamed to CSV (its ratio: to floor_csv)
+  batch_io       the batch's input and output alone: the ledger read as the batch reads it (every
+                 cell as text, in chunks) and an output of the batch's shape written as the batch
+                 writes it (its own output, made first and read back untimed): what any batch
+                 with this output costs before computing a duty (its peak includes that batch)
   schedule       every 10-digit line of the 2026 Rev 4 schedule, origin JP, one date
   lookup         api.duty warm p50/p99 (wall and CPU) over 2,000 varied lines, origins, dates and
                  metal values: new questions (the scalar path) and repeated ones (the process-wide
@@ -196,6 +200,20 @@ def case(name: str, ledger: str, work: str, etr_end: str) -> dict:
     elif name == "batch_parquet":
         from tariffline import api
         api.batch(ledger, Path(work) / "out.parquet")
+    elif name == "batch_io":
+        import polars as pl
+
+        from tariffline import api
+        from tariffline.engine.ledger_read import open_ledger
+        from tariffline.engine.ledger_write import ChunkedOutput
+        api.batch(ledger, Path(work) / "out.parquet")
+        result = pl.read_parquet(Path(work) / "out.parquet")
+        t0 = time.perf_counter()
+        for _ in open_ledger(ledger).chunks:
+            pass
+        with ChunkedOutput(Path(work) / "again.parquet") as w:
+            for i in range(0, result.height, 200_000):
+                w.write(result.slice(i, 200_000))
     elif name == "batch_csv":
         from tariffline import api
         api.batch(ledger, Path(work) / "out.csv")
@@ -254,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     if a.case:
         print(json.dumps(case(a.case, a.ledger, a.work, a.etr_end)))
         return
-    names = ["floor", "floor_csv", "batch_parquet", "batch_csv", "schedule", "lookup", "cli_cold", "dask",
+    names = ["floor", "floor_csv", "batch_parquet", "batch_io", "batch_csv", "schedule", "lookup", "cli_cold", "dask",
              "etr_japan"]
     names = [n for n in names if not a.only or n in a.only.split(",")]
     floor_of = {"batch_csv": "floor_csv", "floor_csv": "floor_csv"}  # the rest: "floor"
