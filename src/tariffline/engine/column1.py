@@ -120,7 +120,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     table = line_table(used)
     ei = df.get_column("edition").replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
     hts10 = df.get_column("hts10")
-    place10, place8 = table.code_places(hts10), table.code_places(hts10.str.slice(0, 8))
+    place10, place8 = table.code_places_with_parent(hts10)
     exact, eight = table.cids(place10, ei), table.cids(place8, ei)
     child = np.where((exact < 0) & (eight < 0), table.first_children(place10, ei), -1)
     child_cid = table.cids(child, ei)

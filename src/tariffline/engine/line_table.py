@@ -88,7 +88,19 @@ class LineTable:
 
     def code_places(self, codes: pl.Series) -> np.ndarray:
         """Place of each code (8 or 10 digits, text) in ``codes`` (-1: unknown or null)."""
+        return self._places_of(pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy())
+
+    def code_places_with_parent(self, codes: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(place of each code, place of its first 8 digits): :meth:`code_places` of both, with
+        the codes read as numbers once when all have 8 or 10 digits."""
+        if not codes.str.len_chars().is_in([8, 10]).fill_null(True).all():
+            return self.code_places(codes), self.code_places(codes.str.slice(0, 8))
         probe = pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy()
+        ten = probe >= np.uint64(_SPAN)
+        parent = np.where(ten, (probe - np.uint64(_SPAN) * ten) // np.uint64(100), probe)
+        return self._places_of(probe), self._places_of(parent)
+
+    def _places_of(self, probe: np.ndarray) -> np.ndarray:
         at = np.searchsorted(self.codes, probe).clip(0, max(len(self.codes) - 1, 0))
         hit = (self.codes[at] == probe) if len(self.codes) else np.zeros(len(probe), bool)
         return np.where(hit & (probe > 0), at, -1)
