@@ -234,12 +234,14 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
         pos = pl.DataFrame({"row_id": row_ids.cast(pl.Int64), "_p": np.arange(n)})
         cell = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
                 .select(pl.col("_p") * k + pl.col("a")).to_series().to_numpy())
-    sums = np.bincount(cell, weights=at.get_column("amount").to_numpy(), minlength=n * k).reshape(n, k)
-    seen = np.bincount(cell, minlength=n * k).reshape(n, k) > 0
+    sums = np.bincount(cell, weights=at.get_column("amount").to_numpy(), minlength=n * k)
+    seen = np.zeros(n * k, dtype=bool)
+    seen[cell] = True
+    sums = np.where(seen, sums, np.nan).reshape(n, k)  # NaN (no layer) becomes null below
     name = {a: (f"fee_{a}" if a == "Fee" else f"duty_{a}") for a in auths}
-    return pl.DataFrame({"row_id": row_ids.cast(pl.Int64)}).with_columns(
-        pl.when(pl.lit(pl.Series(seen[:, j]))).then(pl.lit(pl.Series(sums[:, j]))).alias(name[a])
-        for j, a in enumerate(auths) if a != "Fee")
+    return pl.DataFrame([pl.Series("row_id", row_ids.cast(pl.Int64))]
+                        + [pl.Series(name[a], np.ascontiguousarray(sums[:, j]), nan_to_null=True)
+                           for j, a in enumerate(auths) if a != "Fee"])
 
 
 def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
