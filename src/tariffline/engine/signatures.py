@@ -17,6 +17,11 @@ value). So the engine:
 The small queries here are collected with Polars' in-memory engine: on frames of this size the
 streaming engine (Polars 2's default) was three to four times slower.
 
+The product words of the codes met are also kept on disk, beside the compiled policy
+(``engine/policy_cache.py``'s build directory, keyed by the package's files and settings), per
+policy version, ``as_known_on`` and the measures' product scopes: a new process starts from
+them instead of resolving the product lists for every code again.
+
 Product words, context words and compiled signatures are kept per process for each policy view
 (:func:`compiled_view`): a ledger's later chunks, and later calls, compute only the codes, contexts and
 signatures not met before.
@@ -30,10 +35,13 @@ resolved per signature: a policy with one goes through the chain.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import operator
 import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import polars as pl
 
@@ -148,6 +156,7 @@ class _Compiled:
 
     def __init__(self, policy: Policy, measures: list[BoundMeasure]) -> None:
         self.policy, self.measures = policy, measures
+        self.disk, self.saved = _products_file(policy, measures), 0
         self.nwords = max((len(measures) + 63) // 64, 1)
         self.table = _measure_table(measures)  # what each measure's layers print
         self.steps = _legal_steps(measures)  # its legal status by date
@@ -160,6 +169,9 @@ class _Compiled:
         """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
         with self.lock:
             codes = codes.drop_nulls().unique()
+            if self.prod is None and self.disk is not None and not self.saved:
+                self.prod = _read_products(self.disk, self.nwords)
+                self.saved = self.prod.height if self.prod is not None else -1
             if self.prod is not None and self.prod.height < self.MAX_KEYS:
                 codes = codes.filter(~codes.is_in(self.prod.get_column("_match_hts").implode()))
             else:
@@ -172,6 +184,9 @@ class _Compiled:
                     *_pack([f"_pp_{bm.id}" if f"_pp_{bm.id}" in masks.columns else None
                             for bm in self.measures], "_qw"))
                 self.prod = new if self.prod is None else pl.concat([self.prod, new])
+                if self.disk is not None and self.prod.height - max(self.saved, 0) >= SAVE_EVERY:
+                    _write_products(self.disk, self.prod)
+                    self.saved = self.prod.height
             return self.prod
 
     def context_words(self, contexts: pl.DataFrame) -> pl.DataFrame:
@@ -195,6 +210,49 @@ class _Compiled:
         if hit is None:
             hit = self.sigs[key] = _compile(sig, metal_class, self.measures)
         return hit
+
+
+SAVE_EVERY = 500  # new codes' product words that make the file on disk worth rewriting
+_MAGIC = b"tariffline product words 1\n"
+
+
+def _products_file(policy: Policy, measures: list[BoundMeasure]) -> Path | None:
+    """Where the product words of this policy view are kept (None: not kept, e.g. editions named
+    by a manifest, for which the compiled policy is not kept either)."""
+    from tariffline.engine import policy_cache
+
+    if os.environ.get(policy_cache.MANIFEST_SETTING):
+        return None
+    scopes = repr([(bm.id, bm.measure.products) for bm in measures])
+    key = hashlib.sha256(repr((policy.version, policy.as_known_on, scopes)).encode()).hexdigest()[:24]
+    return policy_cache.compiled_dir() / policy_cache.stamp() / f"products-{key}.bin"
+
+
+def _read_products(path: Path, nwords: int) -> pl.DataFrame | None:
+    """The product words kept at ``path``, or None when missing, corrupt or of another shape."""
+    try:
+        raw = path.read_bytes()
+        head, digest, body = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
+        if head != _MAGIC or hashlib.sha256(body).digest() != digest:
+            return None
+        frame = pl.read_parquet(io.BytesIO(body))
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+    expected = {"_match_hts": pl.Utf8} | {f"_{p}w{w}": pl.UInt64 for p in ("p", "q") for w in range(nwords)}
+    return frame if dict(frame.schema) == expected else None
+
+
+def _write_products(path: Path, frame: pl.DataFrame) -> None:
+    """Keep ``frame`` at ``path`` (whole or not at all; an unwritable cache costs only speed)."""
+    from tariffline.engine.edition_pack import write_atomic
+
+    buf = io.BytesIO()
+    frame.write_parquet(buf)
+    body = buf.getvalue()
+    try:
+        write_atomic(path, [_MAGIC, hashlib.sha256(body).digest(), body])
+    except OSError:
+        pass
 
 
 _VIEWS: OrderedDict[tuple, _Compiled] = OrderedDict()
