@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,45 +112,112 @@ def match_columns(header: list[str], mapping: dict[str, str], where: str) -> dic
     return found
 
 
-BLOCK_BYTES = 1 << 20  # CSV is read in blocks of 1 MiB
+BLOCK_BYTES = 1 << 20  # CSV is read in blocks of about 1 MiB, cut at line ends
+# The characters str.strip() removes (all lie below U+3001): a line that is only these is blank.
+_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_OWN_COLUMNS = ("_line", "_read_error", "_read_warning")
+_BOM = b"\xef\xbb\xbf"
 
 
-def _raw_lines(path: Path) -> Iterator[bytes]:
-    """The lines of the file at ``path`` with their endings (``bytes.splitlines``: \\n, \\r\\n or \\r),
-    read block by block; a UTF-8 byte-order mark at the start is dropped."""
-    rest, bom = b"", True
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file at ``path`` in blocks of whole lines, read ``BLOCK_BYTES`` at a time and cut after
+    the last \\n (or, in a block with no \\n, after the last \\r not at its end; a line longer
+    than a block makes a longer block); a UTF-8 byte-order mark at the start is dropped."""
+    rest, first = b"", True
     with open(path, "rb") as fh:
-        while block := fh.read(BLOCK_BYTES):
-            lines = (rest + block).splitlines(keepends=True)
-            rest = lines.pop()  # may be incomplete (or a \\r before its \\n)
-            if bom and lines:
-                bom, lines[0] = False, lines[0].removeprefix(b"\xef\xbb\xbf")
-            yield from (line for line in lines if line)
-    if bom:
-        rest = rest.removeprefix(b"\xef\xbb\xbf")
+        while data := fh.read(BLOCK_BYTES):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1 or data.rfind(b"\r", 0, len(data) - 1) + 1
+            rest = data[cut:]
+            if cut:  # the mark lies before the first line end, so in the first block
+                yield data[:cut].removeprefix(_BOM) if first else data[:cut]
+                first = False
+    if first:
+        rest = rest.removeprefix(_BOM)
     if rest:
         yield rest
 
 
-def _decode(lines: Iterator[bytes], odd: set[int]) -> Iterator[str]:
-    """Each line as text; numbers of lines that were not UTF-8 are added to ``odd``."""
-    for i, line in enumerate(lines, 1):
+def _decode(line: bytes) -> tuple[str, bool]:
+    """A line as text, and whether it was not UTF-8 (then read as Windows-1252, or Latin-1)."""
+    try:
+        return line.decode("utf-8"), False
+    except UnicodeDecodeError:
         try:
-            yield line.decode("utf-8")
+            return line.decode("cp1252"), True
         except UnicodeDecodeError:
-            odd.add(i)
-            try:
-                yield line.decode("cp1252")
-            except UnicodeDecodeError:
-                yield line.decode("latin-1")
+            return line.decode("latin-1"), True
 
 
-def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.DataFrame]]:
-    """The header, and the rows in frames of at most ``chunk_rows``: every column as text, then
-    ``_line``, ``_read_error`` and ``_read_warning``. The header is read here; the rows as the
-    frames are asked for."""
-    odd: set[int] = set()
-    reader = csv.reader(_decode(_raw_lines(path), odd))
+class _Lines:
+    """The lines the row-by-row reader is fed: those of the blocks handed to it (``take``), then,
+    while a record runs on (a quoted field over a line end), those of the next blocks.
+    ``count`` is the file line number of the last line handed out, by either path; the numbers
+    of lines that were not UTF-8 are added to ``odd``."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self.blocks, self.pending, self.count, self.odd = blocks, deque[bytes](), 0, set[int]()
+
+    def take(self, block: bytes) -> None:
+        self.pending.extend(block.splitlines(keepends=True))
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if not self.pending:
+            self.take(next(self.blocks))  # StopIteration at the end of the file ends the reader
+        text, odd = _decode(self.pending.popleft())
+        self.count += 1
+        if odd:
+            self.odd.add(self.count)
+        return text
+
+
+def _plain_text(block: bytes) -> str | None:
+    """The block as text if it is plain: valid UTF-8, with no double quote, no NUL and no \\r but
+    before \\n (so the csv module would split its lines at each comma); else None."""
+    if b'"' in block or b"\0" in block or block.count(b"\r") != block.count(b"\r\n"):
+        return None
+    try:
+        return block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _plain_frame(text: str, header: list[str], first_line: int) -> tuple[pl.DataFrame, int] | None:
+    """The rows of plain text (see ``_plain_text``) whose first line is ``first_line``, as the
+    row-by-row reader gives them (blank lines skipped, a ragged row flagged), and the number of
+    lines read; None if a line is longer than the csv module's field limit (an error there)."""
+    n = len(header)
+    lines = pl.Series("text", [text]).str.strip_suffix("\n").str.split("\n").explode().str.strip_suffix("\r")
+    if lines.str.len_bytes().max() > csv.field_size_limit():
+        return None
+    fields = pl.col("text").str.count_matches(",", literal=True) + 1
+    frame = (pl.DataFrame([lines])
+             .with_columns(pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64).alias("_line"),
+                           fields.alias("_fields"))
+             .filter((pl.col("_fields") > 1) | (pl.col("text").str.strip_chars(_SPACE) != ""))
+             .select(pl.col("text").str.split_exact(",", n - 1).struct.rename_fields(header).struct.unnest(),
+                     pl.col("_line"),
+                     pl.when(pl.col("_fields") != n)
+                     .then(pl.format(f"line {{}}: {{}} fields where the header has {n}", "_line", "_fields"))
+                     .otherwise(None).alias("_read_error"),
+                     pl.lit(None, dtype=pl.Utf8).alias("_read_warning")))
+    return frame, len(lines)
+
+
+def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[str], Iterator[pl.DataFrame]]:
+    """The header, and the rows in frames of ``chunk_rows`` (the last may be shorter): every
+    column as text, then ``_line``, ``_read_error`` and ``_read_warning``. The header is read
+    here; the rows as the frames are asked for.
+
+    Rows are read by Python's csv module, line by line; with ``fast``, a block that starts at a
+    record's start and is plain (``_plain_text``) is read by Polars string operations instead,
+    which give the same rows."""
+    blocks = _blocks(path)
+    lines = _Lines(blocks)
+    reader = csv.reader(lines)
     header: list[str] | None = None
     try:
         for rec in reader:
@@ -157,7 +225,7 @@ def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.Dat
                 header = [h.strip() or f"column_{i}" for i, h in enumerate(rec, 1)]
                 break
     except csv.Error as exc:
-        raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
+        raise InputError(f"ledger {path}: line {lines.count}: {exc}") from None
     if header is None:
         raise InputError(f"ledger {path} is empty: no header line")
     dup = sorted({h for h in header if header.count(h) > 1})
@@ -165,29 +233,61 @@ def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.Dat
         raise InputError(f"ledger {path}: the header repeats column(s) {', '.join(dup)}")
     n = len(header)
     schema = {h: pl.Utf8 for h in header} | {"_line": pl.Int64, "_read_error": pl.Utf8, "_read_warning": pl.Utf8}
+    fast = fast and not set(header) & set(_OWN_COLUMNS)
 
     def frames() -> Iterator[pl.DataFrame]:
-        end = reader.line_num
-        cols: list[list[str | None]] = [[] for _ in range(n + 3)]
-        try:
-            for rec in reader:
-                start, end = end + 1, reader.line_num
-                if not rec or (len(rec) == 1 and not rec[0].strip()):
+        end, odd = lines.count, lines.odd
+        parts: list[pl.DataFrame] = []  # rows read, not yet in a chunk
+        cols: list[list[str | None]] = [[] for _ in range(n + 3)]  # and rows read one by one, after them
+        held = 0
+        while True:
+            if not lines.pending:  # at a record's start, with no line left over
+                block = next(blocks, None)
+                if block is None:
+                    break
+                text = _plain_text(block) if fast else None
+                read = None if text is None else _plain_frame(text, header, end + 1)
+                if read is None:
+                    lines.take(block)
+                else:
+                    if cols[0]:
+                        parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
+                        cols = [[] for _ in range(n + 3)]
+                    frame, read_lines = read
+                    lines.count = end = end + read_lines
+                    parts.append(frame)
+                    held += frame.height
+                    if held >= chunk_rows:
+                        joined = pl.concat(parts)
+                        while joined.height >= chunk_rows:
+                            yield joined.slice(0, chunk_rows).rechunk()
+                            joined = joined.slice(chunk_rows)
+                        parts, held = [joined], joined.height
                     continue
-                values = (rec + [None] * n)[:n]
-                values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
-                           f"line {start} is not UTF-8: read as Windows-1252"
-                           if odd and any(i in odd for i in range(start, end + 1)) else None]
-                for c, v in zip(cols, values):
-                    c.append(v)
-                odd.difference_update(range(start, end + 1))
-                if len(cols[0]) >= chunk_rows:
-                    yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
-                    cols = [[] for _ in range(n + 3)]
-        except csv.Error as exc:
-            raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
+            try:
+                while lines.pending:
+                    rec = next(reader)
+                    start, end = end + 1, lines.count
+                    if not rec or (len(rec) == 1 and not rec[0].strip()):
+                        continue
+                    values = (rec + [None] * n)[:n]
+                    values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
+                               f"line {start} is not UTF-8: read as Windows-1252"
+                               if odd and any(i in odd for i in range(start, end + 1)) else None]
+                    for c, v in zip(cols, values):
+                        c.append(v)
+                    odd.difference_update(range(start, end + 1))
+                    held += 1
+                    if held >= chunk_rows:
+                        parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
+                        yield pl.concat(parts).rechunk() if len(parts) > 1 else parts[0]
+                        parts, held, cols = [], 0, [[] for _ in range(n + 3)]
+            except csv.Error as exc:
+                raise InputError(f"ledger {path}: line {lines.count}: {exc}") from None
         if cols[0]:
-            yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
+            parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
+        if held:
+            yield pl.concat(parts).rechunk() if len(parts) > 1 else parts[0]
 
     return header, frames()
 
