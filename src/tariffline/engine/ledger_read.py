@@ -231,9 +231,12 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         raise InputError(f"ledger {path}: the header repeats column(s) {', '.join(dup)}")
+    own = [h for h in header if h in _OWN_COLUMNS]
+    if own:
+        raise InputError(f"ledger {path}: the header names column(s) {', '.join(own)}, which tariffline "
+                         "adds; rename them")
     n = len(header)
     schema = {h: pl.Utf8 for h in header} | {"_line": pl.Int64, "_read_error": pl.Utf8, "_read_warning": pl.Utf8}
-    fast = fast and not set(header) & set(_OWN_COLUMNS)
 
     def frames() -> Iterator[pl.DataFrame]:
         end, odd = lines.count, lines.odd
