@@ -138,6 +138,13 @@ def _blocks(path: Path) -> Iterator[bytes]:
         yield rest
 
 
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """The lines of the file at ``path`` with their endings, as ``bytes.splitlines`` cuts them
+    (\\n, \\r\\n or \\r), block by block: the lines the row-by-row reader is fed."""
+    for block in _blocks(path):
+        yield from block.splitlines(keepends=True)
+
+
 def _decode(line: bytes) -> tuple[str, bool]:
     """A line as text, and whether it was not UTF-8 (then read as Windows-1252, or Latin-1)."""
     try:
