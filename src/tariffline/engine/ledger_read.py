@@ -17,6 +17,7 @@ import csv
 import re
 from collections import deque
 from collections.abc import Iterator
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,8 +223,7 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
     Rows are read by Python's csv module, line by line; with ``fast``, a block that starts at a
     record's start and is plain (``_plain_text``) is read by Polars string operations instead,
     which give the same rows."""
-    blocks = _blocks(path)
-    lines = _Lines(blocks)
+    lines = _Lines(_blocks(path))
     reader = csv.reader(lines)
     header: list[str] | None = None
     try:
@@ -247,12 +247,15 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
 
     def frames() -> Iterator[pl.DataFrame]:
         end, odd = lines.count, lines.odd
+        if lines.pending:  # the lines after the header in its block: a block of their own
+            lines.blocks = chain([b"".join(lines.pending)], lines.blocks)
+            lines.pending.clear()
         parts: list[pl.DataFrame] = []  # rows read, not yet in a chunk
         cols: list[list[str | None]] = [[] for _ in range(n + 3)]  # and rows read one by one, after them
         held = 0
         while True:
             if not lines.pending:  # at a record's start, with no line left over
-                block = next(blocks, None)
+                block = next(lines.blocks, None)
                 if block is None:
                     break
                 text = _plain_text(block) if fast else None
