@@ -60,7 +60,7 @@ def reference(data: bytes) -> tuple[list[str], list[tuple]] | None:
             except UnicodeDecodeError:
                 text.append(line.decode("latin-1"))
     reader = csv.reader(text)
-    blank = lambda rec: not rec or (len(rec) == 1 and not rec[0].strip())  # noqa: E731
+    blank = lambda rec: not rec or (len(rec) == 1 and not rec[0].strip())
     header = next((rec for rec in reader if not blank(rec)), None)
     if header is None:
         return None

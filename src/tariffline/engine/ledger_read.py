@@ -1,12 +1,15 @@
-"""Read import ledgers as brokers have them: CSV (leniently, row by row), Parquet, Excel.
+"""Read import ledgers as brokers have them: CSV (leniently), Parquet, Excel.
 
 Every cell is read as text; the user's columns are kept unchanged, and the columns the engine
 needs are found by name: tariffline's own names, the common column names of ACE entry-summary
 reports and of forwarders' (Flexport-style) templates, or an explicit ``--map``.
 
-CSV is read line by line: a line that is not UTF-8 is decoded as Windows-1252 (Latin-1 where
-that fails) and computed, with a warning in its row; a ragged line (more or fewer fields than
-the header) becomes an error in its own row with its line number. Blank lines are skipped.
+CSV is read in blocks cut at line ends: a plain block (valid UTF-8, no double quote, no NUL, no
+lone \\r) by Polars string operations, any other line by line with Python's csv module, both
+giving the same rows (see ``_csv_chunks``). A line that is not UTF-8 is decoded as Windows-1252
+(Latin-1 where that fails) and computed, with a warning in its row; a ragged line (more or fewer
+fields than the header) becomes an error in its own row with its line number. Blank lines are
+skipped.
 Each row keeps its source line (``line``: the file line for CSV, the sheet row for Excel, the
 1-based row number for Parquet). Nothing is dropped: rows out = rows in, in order.
 """
@@ -17,8 +20,8 @@ import csv
 import re
 from collections import deque
 from collections.abc import Iterator
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
