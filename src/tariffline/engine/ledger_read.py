@@ -218,6 +218,45 @@ def _plain_frame(text: str, header: list[str], first_line: int) -> tuple[pl.Data
     return frame, len(lines)
 
 
+class _Chunker:
+    """Rows gathered, as frames and one by one, and given out in frames of ``chunk_rows``."""
+
+    def __init__(self, schema: dict[str, pl.DataType], chunk_rows: int) -> None:
+        self.schema, self.chunk_rows = schema, chunk_rows
+        self.parts: list[pl.DataFrame] = []  # rows gathered, not yet given out
+        self.cols: list[list] = [[] for _ in schema]  # and rows one by one, after them
+        self.held = 0  # rows in both
+
+    def _close_rows(self) -> None:
+        if self.cols[0]:
+            self.parts.append(pl.DataFrame(dict(zip(self.schema, self.cols)), schema=self.schema))
+            self.cols = [[] for _ in self.schema]
+
+    def add_frame(self, frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        self._close_rows()
+        self.parts.append(frame)
+        self.held += frame.height
+        if self.held >= self.chunk_rows:
+            joined = pl.concat(self.parts)
+            while joined.height >= self.chunk_rows:
+                yield joined.slice(0, self.chunk_rows).rechunk()
+                joined = joined.slice(self.chunk_rows)
+            self.parts, self.held = [joined], joined.height
+
+    def add_row(self, values: list) -> Iterator[pl.DataFrame]:
+        for c, v in zip(self.cols, values):
+            c.append(v)
+        self.held += 1
+        if self.held >= self.chunk_rows:
+            yield from self.rest()
+            self.parts, self.held = [], 0
+
+    def rest(self) -> Iterator[pl.DataFrame]:
+        self._close_rows()
+        if self.held:
+            yield pl.concat(self.parts).rechunk() if len(self.parts) > 1 else self.parts[0]
+
+
 def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[str], Iterator[pl.DataFrame]]:
     """The header, and the rows in frames of ``chunk_rows`` (the last may be shorter): every
     column as text, then ``_line``, ``_read_error`` and ``_read_warning``. The header is read
@@ -253,9 +292,7 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
         if lines.pending:  # the lines after the header in its block: a block of their own
             lines.blocks = chain([b"".join(lines.pending)], lines.blocks)
             lines.pending.clear()
-        parts: list[pl.DataFrame] = []  # rows read, not yet in a chunk
-        cols: list[list[str | None]] = [[] for _ in range(n + 3)]  # and rows read one by one, after them
-        held = 0
+        rows = _Chunker(schema, chunk_rows)
         while True:
             if not lines.pending:  # at a record's start, with no line left over
                 block = next(lines.blocks, None)
@@ -266,19 +303,8 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
                 if read is None:
                     lines.take(block)
                 else:
-                    if cols[0]:
-                        parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
-                        cols = [[] for _ in range(n + 3)]
-                    frame, read_lines = read
-                    lines.count = end = end + read_lines
-                    parts.append(frame)
-                    held += frame.height
-                    if held >= chunk_rows:
-                        joined = pl.concat(parts)
-                        while joined.height >= chunk_rows:
-                            yield joined.slice(0, chunk_rows).rechunk()
-                            joined = joined.slice(chunk_rows)
-                        parts, held = [joined], joined.height
+                    lines.count = end = end + read[1]
+                    yield from rows.add_frame(read[0])
                     continue
             try:
                 while lines.pending:
@@ -290,20 +316,11 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
                     values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
                                f"line {start} is not UTF-8: read as Windows-1252"
                                if odd and any(i in odd for i in range(start, end + 1)) else None]
-                    for c, v in zip(cols, values):
-                        c.append(v)
                     odd.difference_update(range(start, end + 1))
-                    held += 1
-                    if held >= chunk_rows:
-                        parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
-                        yield pl.concat(parts).rechunk() if len(parts) > 1 else parts[0]
-                        parts, held, cols = [], 0, [[] for _ in range(n + 3)]
+                    yield from rows.add_row(values)
             except csv.Error as exc:
                 raise InputError(f"ledger {path}: line {lines.count}: {exc}") from None
-        if cols[0]:
-            parts.append(pl.DataFrame(dict(zip(schema, cols)), schema=schema))
-        if held:
-            yield pl.concat(parts).rechunk() if len(parts) > 1 else parts[0]
+        yield from rows.rest()
 
     return header, frames()
 
