@@ -1,12 +1,15 @@
-"""Read import ledgers as brokers have them: CSV (leniently, row by row), Parquet, Excel.
+"""Read import ledgers as brokers have them: CSV (leniently), Parquet, Excel.
 
 Every cell is read as text; the user's columns are kept unchanged, and the columns the engine
 needs are found by name: tariffline's own names, the common column names of ACE entry-summary
 reports and of forwarders' (Flexport-style) templates, or an explicit ``--map``.
 
-CSV is read line by line: a line that is not UTF-8 is decoded as Windows-1252 (Latin-1 where
-that fails) and computed, with a warning in its row; a ragged line (more or fewer fields than
-the header) becomes an error in its own row with its line number. Blank lines are skipped.
+CSV is read in blocks cut at line ends: a plain block (valid UTF-8, no double quote, no NUL, no
+lone \\r) by Polars string operations, any other line by line with Python's csv module, both
+giving the same rows (see ``_csv_chunks``). A line that is not UTF-8 is decoded as Windows-1252
+(Latin-1 where that fails) and computed, with a warning in its row; a ragged line (more or fewer
+fields than the header) becomes an error in its own row with its line number. Blank lines are
+skipped.
 Each row keeps its source line (``line``: the file line for CSV, the sheet row for Excel, the
 1-based row number for Parquet). Nothing is dropped: rows out = rows in, in order.
 """
@@ -15,8 +18,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -111,45 +116,157 @@ def match_columns(header: list[str], mapping: dict[str, str], where: str) -> dic
     return found
 
 
-BLOCK_BYTES = 1 << 20  # CSV is read in blocks of 1 MiB
+BLOCK_BYTES = 1 << 20  # CSV is read in blocks of about 1 MiB, cut at line ends
+# The characters str.strip() removes (all lie below U+3001): a line that is only these is blank.
+_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_OWN_COLUMNS = ("_line", "_read_error", "_read_warning")
+_BOM = b"\xef\xbb\xbf"
 
 
-def _raw_lines(path: Path) -> Iterator[bytes]:
-    """The lines of the file at ``path`` with their endings (``bytes.splitlines``: \\n, \\r\\n or \\r),
-    read block by block; a UTF-8 byte-order mark at the start is dropped."""
-    rest, bom = b"", True
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file at ``path`` in blocks of whole lines, read ``BLOCK_BYTES`` at a time and cut after
+    the last \\n (or, in a block with no \\n, after the last \\r not at its end; a line longer
+    than a block makes a longer block); a UTF-8 byte-order mark at the start is dropped."""
+    rest, first = b"", True
     with open(path, "rb") as fh:
-        while block := fh.read(BLOCK_BYTES):
-            lines = (rest + block).splitlines(keepends=True)
-            rest = lines.pop()  # may be incomplete (or a \\r before its \\n)
-            if bom and lines:
-                bom, lines[0] = False, lines[0].removeprefix(b"\xef\xbb\xbf")
-            yield from (line for line in lines if line)
-    if bom:
-        rest = rest.removeprefix(b"\xef\xbb\xbf")
+        while data := fh.read(BLOCK_BYTES):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1 or data.rfind(b"\r", 0, len(data) - 1) + 1
+            rest = data[cut:]
+            if cut:  # the mark lies before the first line end, so in the first block
+                yield data[:cut].removeprefix(_BOM) if first else data[:cut]
+                first = False
+    if first:
+        rest = rest.removeprefix(_BOM)
     if rest:
         yield rest
 
 
-def _decode(lines: Iterator[bytes], odd: set[int]) -> Iterator[str]:
-    """Each line as text; numbers of lines that were not UTF-8 are added to ``odd``."""
-    for i, line in enumerate(lines, 1):
+def _raw_lines(path: Path) -> Iterator[bytes]:
+    """The lines of the file at ``path`` with their endings, as ``bytes.splitlines`` cuts them
+    (\\n, \\r\\n or \\r), block by block: the lines the row-by-row reader is fed."""
+    for block in _blocks(path):
+        yield from block.splitlines(keepends=True)
+
+
+def _decode(line: bytes) -> tuple[str, bool]:
+    """A line as text, and whether it was not UTF-8 (then read as Windows-1252, or Latin-1)."""
+    try:
+        return line.decode("utf-8"), False
+    except UnicodeDecodeError:
         try:
-            yield line.decode("utf-8")
+            return line.decode("cp1252"), True
         except UnicodeDecodeError:
-            odd.add(i)
-            try:
-                yield line.decode("cp1252")
-            except UnicodeDecodeError:
-                yield line.decode("latin-1")
+            return line.decode("latin-1"), True
 
 
-def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.DataFrame]]:
-    """The header, and the rows in frames of at most ``chunk_rows``: every column as text, then
-    ``_line``, ``_read_error`` and ``_read_warning``. The header is read here; the rows as the
-    frames are asked for."""
-    odd: set[int] = set()
-    reader = csv.reader(_decode(_raw_lines(path), odd))
+class _Lines:
+    """The lines the row-by-row reader is fed: those of the blocks handed to it (``take``), then,
+    while a record runs on (a quoted field over a line end), those of the next blocks.
+    ``count`` is the file line number of the last line handed out, by either path; the numbers
+    of lines that were not UTF-8 are added to ``odd``."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self.blocks, self.pending, self.count, self.odd = blocks, deque[bytes](), 0, set[int]()
+
+    def take(self, block: bytes) -> None:
+        self.pending.extend(block.splitlines(keepends=True))
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if not self.pending:
+            self.take(next(self.blocks))  # StopIteration at the end of the file ends the reader
+        text, odd = _decode(self.pending.popleft())
+        self.count += 1
+        if odd:
+            self.odd.add(self.count)
+        return text
+
+
+def _plain_text(block: bytes) -> str | None:
+    """The block as text if it is plain: valid UTF-8, with no double quote, no NUL and no \\r but
+    before \\n (so the csv module would split its lines at each comma); else None."""
+    if b'"' in block or b"\0" in block or block.count(b"\r") != block.count(b"\r\n"):
+        return None
+    try:
+        return block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _plain_frame(text: str, header: list[str], first_line: int) -> tuple[pl.DataFrame, int] | None:
+    """The rows of plain text (see ``_plain_text``) whose first line is ``first_line``, as the
+    row-by-row reader gives them (blank lines skipped, a ragged row flagged), and the number of
+    lines read; None if a line is longer than the csv module's field limit (an error there)."""
+    n = len(header)
+    lines = pl.Series("text", [text]).str.strip_suffix("\n").str.split("\n").explode().str.strip_suffix("\r")
+    if lines.str.len_bytes().max() > csv.field_size_limit():
+        return None
+    fields = pl.col("text").str.count_matches(",", literal=True) + 1
+    frame = (pl.DataFrame([lines])
+             .with_columns(pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64).alias("_line"),
+                           fields.alias("_fields"))
+             .filter((pl.col("_fields") > 1) | (pl.col("text").str.strip_chars(_SPACE) != ""))
+             .select(pl.col("text").str.split_exact(",", n - 1).struct.rename_fields(header).struct.unnest(),
+                     pl.col("_line"),
+                     pl.when(pl.col("_fields") != n)
+                     .then(pl.format(f"line {{}}: {{}} fields where the header has {n}", "_line", "_fields"))
+                     .otherwise(None).alias("_read_error"),
+                     pl.lit(None, dtype=pl.Utf8).alias("_read_warning")))
+    return frame, len(lines)
+
+
+class _Chunker:
+    """Rows gathered, as frames and one by one, and given out in frames of ``chunk_rows``."""
+
+    def __init__(self, schema: dict[str, pl.DataType], chunk_rows: int) -> None:
+        self.schema, self.chunk_rows = schema, chunk_rows
+        self.parts: list[pl.DataFrame] = []  # rows gathered, not yet given out
+        self.cols: list[list] = [[] for _ in schema]  # and rows one by one, after them
+        self.held = 0  # rows in both
+
+    def _close_rows(self) -> None:
+        if self.cols[0]:
+            self.parts.append(pl.DataFrame(dict(zip(self.schema, self.cols)), schema=self.schema))
+            self.cols = [[] for _ in self.schema]
+
+    def add_frame(self, frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+        self._close_rows()
+        self.parts.append(frame)
+        self.held += frame.height
+        if self.held >= self.chunk_rows:
+            joined = pl.concat(self.parts)
+            while joined.height >= self.chunk_rows:
+                yield joined.slice(0, self.chunk_rows).rechunk()
+                joined = joined.slice(self.chunk_rows)
+            self.parts, self.held = [joined], joined.height
+
+    def add_row(self, values: list) -> Iterator[pl.DataFrame]:
+        for c, v in zip(self.cols, values):
+            c.append(v)
+        self.held += 1
+        if self.held >= self.chunk_rows:
+            yield from self.rest()
+            self.parts, self.held = [], 0
+
+    def rest(self) -> Iterator[pl.DataFrame]:
+        self._close_rows()
+        if self.held:
+            yield pl.concat(self.parts).rechunk() if len(self.parts) > 1 else self.parts[0]
+
+
+def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[str], Iterator[pl.DataFrame]]:
+    """The header, and the rows in frames of ``chunk_rows`` (the last may be shorter): every
+    column as text, then ``_line``, ``_read_error`` and ``_read_warning``. The header is read
+    here; the rows as the frames are asked for.
+
+    Rows are read by Python's csv module, line by line; with ``fast``, a block that starts at a
+    record's start and is plain (``_plain_text``) is read by Polars string operations instead,
+    which give the same rows."""
+    lines = _Lines(_blocks(path))
+    reader = csv.reader(lines)
     header: list[str] | None = None
     try:
         for rec in reader:
@@ -157,37 +274,53 @@ def _csv_chunks(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[pl.Dat
                 header = [h.strip() or f"column_{i}" for i, h in enumerate(rec, 1)]
                 break
     except csv.Error as exc:
-        raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
+        raise InputError(f"ledger {path}: line {lines.count}: {exc}") from None
     if header is None:
         raise InputError(f"ledger {path} is empty: no header line")
     dup = sorted({h for h in header if header.count(h) > 1})
     if dup:
         raise InputError(f"ledger {path}: the header repeats column(s) {', '.join(dup)}")
+    own = [h for h in header if h in _OWN_COLUMNS]
+    if own:
+        raise InputError(f"ledger {path}: the header names column(s) {', '.join(own)}, which tariffline "
+                         "adds; rename them")
     n = len(header)
     schema = {h: pl.Utf8 for h in header} | {"_line": pl.Int64, "_read_error": pl.Utf8, "_read_warning": pl.Utf8}
 
     def frames() -> Iterator[pl.DataFrame]:
-        end = reader.line_num
-        cols: list[list[str | None]] = [[] for _ in range(n + 3)]
-        try:
-            for rec in reader:
-                start, end = end + 1, reader.line_num
-                if not rec or (len(rec) == 1 and not rec[0].strip()):
+        end, odd = lines.count, lines.odd
+        if lines.pending:  # the lines after the header in its block: a block of their own
+            lines.blocks = chain([b"".join(lines.pending)], lines.blocks)
+            lines.pending.clear()
+        rows = _Chunker(schema, chunk_rows)
+        while True:
+            if not lines.pending:  # at a record's start, with no line left over
+                block = next(lines.blocks, None)
+                if block is None:
+                    break
+                text = _plain_text(block) if fast else None
+                read = None if text is None else _plain_frame(text, header, end + 1)
+                if read is None:
+                    lines.take(block)
+                else:
+                    lines.count = end = end + read[1]
+                    yield from rows.add_frame(read[0])
                     continue
-                values = (rec + [None] * n)[:n]
-                values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
-                           f"line {start} is not UTF-8: read as Windows-1252"
-                           if odd and any(i in odd for i in range(start, end + 1)) else None]
-                for c, v in zip(cols, values):
-                    c.append(v)
-                odd.difference_update(range(start, end + 1))
-                if len(cols[0]) >= chunk_rows:
-                    yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
-                    cols = [[] for _ in range(n + 3)]
-        except csv.Error as exc:
-            raise InputError(f"ledger {path}: line {reader.line_num}: {exc}") from None
-        if cols[0]:
-            yield pl.DataFrame(dict(zip(schema, cols)), schema=schema)
+            try:
+                while lines.pending:
+                    rec = next(reader)
+                    start, end = end + 1, lines.count
+                    if not rec or (len(rec) == 1 and not rec[0].strip()):
+                        continue
+                    values = (rec + [None] * n)[:n]
+                    values += [start, None if len(rec) == n else f"line {start}: {len(rec)} fields where the header has {n}",
+                               f"line {start} is not UTF-8: read as Windows-1252"
+                               if odd and any(i in odd for i in range(start, end + 1)) else None]
+                    odd.difference_update(range(start, end + 1))
+                    yield from rows.add_row(values)
+            except csv.Error as exc:
+                raise InputError(f"ledger {path}: line {lines.count}: {exc}") from None
+        yield from rows.rest()
 
     return header, frames()
 
