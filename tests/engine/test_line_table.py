@@ -115,3 +115,23 @@ def test_older_tables_are_pruned(small, tmp_path):
         lt._write(tmp_path / "linetable" / f"k{i}", small_tables)
     kept = sorted(p.name for p in (tmp_path / "linetable").iterdir())
     assert len(kept) == lt.KEEP and "k4" in kept
+
+
+def test_a_bad_parsed_edition_is_parsed_again_when_the_table_is_built(tmp_path, monkeypatch):
+    from tariffline.hts.loader import MANIFEST
+
+    monkeypatch.setenv("TARIFFLINE_CACHE", str(tmp_path))
+    monkeypatch.setattr(lt, "_CURRENT", {})
+    first = lt.line_table(["hts_2026_rev4"])
+    assert "hts_2026_rev4" in first.editions
+    directory = lt.parsed_dir_if_parsed(next(e for e in editions() if e.name == "hts_2026_rev4"))
+    assert (directory / MANIFEST).is_file()
+    lines = directory / "lines.parquet"
+    lines.write_bytes(lines.read_bytes()[:-100])  # truncated: fails its manifest's SHA-256
+    for table in (tmp_path / "linetable").iterdir():  # no table on disk: one must be built
+        for f in table.iterdir():
+            f.unlink()
+        table.rmdir()
+    monkeypatch.setattr(lt, "_CURRENT", {})
+    again = lt.line_table(["hts_2026_rev4"])  # parsed again, not an error
+    assert again.contents.height == first.contents.height

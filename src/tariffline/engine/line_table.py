@@ -159,11 +159,13 @@ def parsed_dir_if_parsed(info: EditionInfo) -> Path | None:
     return directory if (directory / MANIFEST).is_file() else None
 
 
-def _identity(chosen: list[EditionInfo], infos: list[EditionInfo]) -> tuple[str, list[tuple]]:
-    """(cache key, [(name, place, parsed directory)]) of the editions ``chosen``."""
+def _identity(chosen: list[EditionInfo], infos: list[EditionInfo], verify: bool) -> tuple[str, list[tuple]]:
+    """(cache key, [(name, place, parsed directory)]) of the editions ``chosen``. ``verify``: check
+    every parsed edition against its manifest (parsing again any that fails), as a build must;
+    otherwise only those not yet parsed are parsed (a table already built needs no more)."""
     place = {e.name: i for i, e in enumerate(sorted(infos, key=lambda e: e.effective_from))}
-    dirs = {e.name: d for e in chosen if (d := parsed_dir_if_parsed(e)) is not None}
-    dirs |= parsed_dirs([e for e in chosen if e.name not in dirs])  # parses what is missing
+    dirs = {} if verify else {e.name: d for e in chosen if (d := parsed_dir_if_parsed(e)) is not None}
+    dirs |= parsed_dirs([e for e in chosen if e.name not in dirs])  # parses what is missing or bad
     entries, h = [], hashlib.sha256(FORMAT.encode())
     for e in sorted(chosen, key=lambda e: place[e.name]):
         directory = dirs[e.name]
@@ -177,13 +179,16 @@ def _identity(chosen: list[EditionInfo], infos: list[EditionInfo]) -> tuple[str,
 
 
 def _load_or_build(chosen: list[EditionInfo], infos: list[EditionInfo]) -> LineTable:
-    key, entries = _identity(chosen, infos)
+    key, entries = _identity(chosen, infos, verify=False)
     names = frozenset(n for n, _, _ in entries)
-    where = store.cache_dir() / "linetable" / key
-    tables = _read(where)
-    if tables is None:
-        tables = _build(entries, len(infos))
-        _write(where, tables)
+    tables = _read(store.cache_dir() / "linetable" / key)
+    if tables is None:  # build from verified editions (a bad one is parsed again, so its key may change)
+        key, entries = _identity(chosen, infos, verify=True)
+        where = store.cache_dir() / "linetable" / key
+        tables = _read(where)
+        if tables is None:
+            tables = _build(entries, len(infos))
+            _write(where, tables)
     return _from_tables(names, tables, len(infos))
 
 
