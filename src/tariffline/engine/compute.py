@@ -79,23 +79,6 @@ def _notes(keys: pl.DataFrame) -> pl.DataFrame:
         pl.col("notes").list.join(" | ").alias("_notes_text"), pl.col("flags").list.join(";").alias("_flags_text"))
 
 
-def _notes_per_row(keys: pl.DataFrame, digest: pl.Expr | None = None) -> pl.DataFrame:
-    """:func:`_notes`' columns for each row of ``keys``, built once per distinct combination.
-
-    The combinations are told apart by a 64-bit hash of the row's keys; each row's keys are then
-    compared with those of the combination it was given, and a collision (never seen) falls back
-    to a join on the keys themselves, so the answer never depends on the hash (``digest``: the
-    hash to use, for tests)."""
-    hashed = keys.with_columns((pl.struct(_NOTE_KEYS).hash() if digest is None else digest).alias("_nh"))
-    firsts = hashed.unique(subset="_nh", keep="first", maintain_order=False)
-    per = _notes(firsts.drop("_nh")).with_columns(firsts.get_column("_nh"))
-    got = hashed.select("_nh").join(per, on="_nh", how="left", maintain_order="left")
-    same = pl.all_horizontal(pl.col(k).eq_missing(pl.col(f"{k}_rep")) for k in _NOTE_KEYS)
-    if not keys.with_columns(got.select(pl.col(_NOTE_KEYS).name.suffix("_rep"))).select(same.all()).item():
-        got = keys.join(_notes(keys.unique()), on=_NOTE_KEYS, how="left", nulls_equal=True, maintain_order="left")
-    return got.drop(*_NOTE_KEYS, "_nh", strict=False)
-
-
 def compute_duties(
     rows: pl.DataFrame,
     *,
@@ -149,7 +132,9 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    df = df.hstack(_notes_per_row(df.select(_NOTE_KEYS)))
+    keys = df.select(_NOTE_KEYS)
+    df = df.hstack(keys.join(_notes(keys.unique()), on=_NOTE_KEYS, how="left", nulls_equal=True,
+                             maintain_order="left").drop(_NOTE_KEYS))
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
     ).with_columns(
