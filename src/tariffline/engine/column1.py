@@ -20,6 +20,7 @@ import polars as pl
 from tariffline.engine.line_table import (
     LINE_COLUMNS,
     LINE_SELECT,
+    LINE_UNITS,
     RATE_COLS,
     line_table,
     verified,
@@ -62,8 +63,7 @@ def _edition_full(name: str, directory, _stamp: tuple, index: int) -> tuple[pl.D
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise DataError(f"parsed HTS edition {name!r} at {directory} cannot be read: {exc}") from None
     key = _key(pl.lit(index, dtype=pl.UInt64), pl.col("hts")).alias("_k")
-    return (with_unit_keys(lines, ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit",
-                                   "col2_specific2_unit"]).with_columns(key),
+    return (with_unit_keys(lines, LINE_UNITS).with_columns(key),
             with_unit_keys(special, ["pref_specific_unit", "pref_specific2_unit"]).with_columns(key))
 
 

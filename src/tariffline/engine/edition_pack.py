@@ -87,6 +87,22 @@ def write_atomic(path: Path, parts: list[bytes]) -> None:
         raise
 
 
+def write_sealed(path: Path, magic: bytes, body: bytes) -> None:
+    """``magic``, the SHA-256 of ``body``, then ``body``, written by :func:`write_atomic`."""
+    write_atomic(path, [magic, hashlib.sha256(body).digest(), body])
+
+
+def read_sealed(path: Path, magic: bytes) -> bytes | None:
+    """The body :func:`write_sealed` wrote at ``path`` under ``magic``; None when the file is
+    missing, unreadable, of another kind or fails its SHA-256."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head, digest, body = raw[:len(magic)], raw[len(magic):len(magic) + 32], raw[len(magic) + 32:]
+    return body if head == magic and hashlib.sha256(body).digest() == digest else None
+
+
 class PackedLines(Lines):
     """The lines of one edition read from its pack (see the module docstring)."""
 

@@ -186,10 +186,6 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
     A user column whose name is one of tariffline's gets ``(ledger)`` appended."""
     cols = result_columns(fees)
     by_auth = _by_authority(totals.get_column("row_id"), layers)
-    fee_cols = (layers.filter(pl.col("authority") == "Fee")
-                .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
-                .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum")
-                if fees and layers.height else pl.DataFrame({"row_id": []}, schema={"row_id": totals.schema["row_id"]}))
     if "_headings" in totals.columns:  # joined by the engine
         totals = totals.rename({"_headings": "headings"})
     else:
@@ -197,7 +193,10 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
                  .select("row_id", pl.col("heading").list.join(";").alias("headings")))
         totals = totals.join(heads, on="row_id", how="left", maintain_order="left")
     out = totals.hstack(by_auth.drop("row_id"))  # (in the totals' order)
-    if fees:
+    if fees and layers.height:
+        fee_cols = (layers.filter(pl.col("authority") == "Fee")
+                    .with_columns(pl.col("measure_id").str.replace("fee:", "fee_"))
+                    .pivot(on="measure_id", index="row_id", values="amount", aggregate_function="sum"))
         out = out.join(fee_cols, on="row_id", how="left", maintain_order="left")
     if not out.get_column("row_id").is_sorted():
         out = out.sort("row_id")

@@ -1,18 +1,19 @@
 """The HTS editions on hand as one deduplicated line table, built once and kept in the cache.
 
-The 53 editions on hand hold about 1.6 million (edition, code) lines but only about 33,000
+The 53 editions on hand hold about 1.6 million (edition, code) lines but only about 64,000
 distinct lines (a line's code, texts, parsed rates and special-program text), because most lines
 do not change between revisions. The table keeps:
 
-- ``keys``: every (edition, code) line key (:func:`line_key`), sorted, with the ``cid`` of its
-  content; a row finds its line by a binary search (``search_sorted``), not a hash join;
+- ``codes``: every code that is a line (or has 10-digit lines) in some covered edition, as
+  :func:`line_key` of edition 0, sorted: a row's code is found by a binary search;
+- ``grid``: (code x edition place) -> ``cid`` of that line's content (-1: not a line there);
+- ``child_grid``: (8-digit code x edition place) -> place in ``codes`` of its first 10-digit line
+  (an 8-digit code printed only as statistical lines is answered from it);
 - ``contents``: one row per distinct line (``cid`` is its position), with the columns the engine
   reads and the canonical keys of their units;
 - ``special``: the special-program rates of each content (``cid``, ``program``, ``pref_*``), read
   from one edition holding it (the rates are parsed from the line's effective special text, so
-  equal contents have equal special rates);
-- ``children``: for each 8-digit code of an edition, its first 10-digit line (an 8-digit code
-  printed only as statistical lines is answered from it).
+  equal contents have equal special rates).
 
 The table covers the editions the rows need plus every edition already parsed in the cache (so
 that it is the same table from one run to the next); a later need for another edition rebuilds it
@@ -59,9 +60,15 @@ LINE_SELECT = (["hts", "hts_dotted", "level", "description",
 LINE_COLUMNS = (["hts", "hts_dotted", "level", "description", "general_text", "column2_text"]
                 + [f"{side}_{c}" for side in ("gen", "col2") for c in RATE_COLS]
                 + [f"{side}_{c}_key" for side in ("gen", "col2") for c in ("specific_unit", "specific2_unit")])
-_LINE_UNITS = ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit", "col2_specific2_unit"]
+LINE_UNITS = ["gen_specific_unit", "gen_specific2_unit", "col2_specific_unit", "col2_specific2_unit"]
 _TABLES = ("codes", "grid", "child_grid", "contents", "special")
 _SPAN = 10_000_000_000  # line_key: code number below this; edition place and 10-digit bit above
+
+
+def _split_code(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code number, has 10 digits) of code keys of edition 0 (see :func:`line_key`)."""
+    ten = codes >= np.uint64(_SPAN)
+    return codes - np.uint64(_SPAN) * ten, ten
 
 
 def line_key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
@@ -96,8 +103,8 @@ class LineTable:
         if not codes.str.len_chars().is_in([8, 10]).fill_null(True).all():
             return self.code_places(codes), self.code_places(codes.str.slice(0, 8))
         probe = pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy()
-        ten = probe >= np.uint64(_SPAN)
-        parent = np.where(ten, (probe - np.uint64(_SPAN) * ten) // np.uint64(100), probe)
+        number, ten = _split_code(probe)
+        parent = np.where(ten, number // np.uint64(100), probe)
         return self._places_of(probe), self._places_of(parent)
 
     def _places_of(self, probe: np.ndarray) -> np.ndarray:
@@ -220,9 +227,8 @@ def _grids(keys: pl.DataFrame, children: pl.DataFrame, places: int) -> dict[str,
 
 def _code_text(codes: np.ndarray) -> pl.Series:
     """The digits of each code key (8 or 10 digits, leading zeros kept)."""
-    ten = codes >= np.uint64(_SPAN)
-    text = np.where(ten, (codes - np.uint64(_SPAN) * ten).astype(str), codes.astype(str))
-    return pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(text, ten)], dtype=pl.Utf8)
+    number, ten = _split_code(codes)
+    return pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(number.astype(str), ten)], dtype=pl.Utf8)
 
 
 def _read(where: Path) -> dict[str, pl.DataFrame] | None:
@@ -242,7 +248,8 @@ def _read(where: Path) -> dict[str, pl.DataFrame] | None:
 
 def _write(where: Path, tables: dict[str, pl.DataFrame]) -> None:
     """Write the tables and their manifest into a temporary directory, then rename it into place
-    (another process's copy already there is kept; a read-only cache is not an error)."""
+    (replacing a copy already there, which failed its check or is another process's equal one;
+    a read-only cache is not an error)."""
     tmp: Path | None = None
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
@@ -297,15 +304,13 @@ def _build(entries: list[tuple], places: int) -> dict[str, pl.DataFrame]:
     if contents.get_column("_ch").n_unique() != contents.height:  # a 64-bit hash collision
         raise DataError("HTS line table: two distinct lines share a hash; report this")
     contents = contents.with_row_index("cid").with_columns(pl.col("cid").cast(pl.Int32))
-    cid_of = contents.select("_ch", "cid")
     keys = (every.select(line_key(pl.col("_ei"), pl.col("hts")).alias("_k"), "_ch")
-            .join(cid_of, on="_ch", how="left").select("_k", "cid")
+            .join(contents.select("_ch", "cid"), on="_ch", how="left").select("_k", "cid")
             .unique(subset="_k", keep="first").sort("_k"))
     children = (every.filter(pl.col("hts").str.len_chars() == 10)
                 .sort("hts").group_by("_ei", pl.col("hts").str.slice(0, 8).alias("_k8"), maintain_order=True)
-                .agg(pl.col("hts").first().alias("_child"), pl.col("_ch").first())
-                .join(cid_of, on="_ch", how="left")
-                .select(line_key(pl.col("_ei"), pl.col("_k8")).alias("_k"), "_child", "cid").sort("_k"))
+                .agg(pl.col("hts").first().alias("_child"))
+                .select(line_key(pl.col("_ei"), pl.col("_k8")).alias("_k"), "_child"))
     special = []
     by_place = {place: (name, directory) for name, place, directory in entries}
     for place, reps in contents.select("cid", "_ei", "hts").partition_by("_ei", as_dict=True).items():
@@ -314,5 +319,5 @@ def _build(entries: list[tuple], places: int) -> dict[str, pl.DataFrame]:
                        .join(reps.lazy().select("hts", "cid"), on="hts", how="inner").drop("hts").collect())
     special = with_unit_keys(pl.concat(special).sort("cid", "program"),
                              ["pref_specific_unit", "pref_specific2_unit"])
-    contents = with_unit_keys(contents.drop("_ch", "_ei", "eff_special_text"), _LINE_UNITS).drop("cid")
+    contents = with_unit_keys(contents.drop("_ch", "_ei", "eff_special_text"), LINE_UNITS).drop("cid")
     return {"contents": contents, "special": special, **_grids(keys, children, places)}

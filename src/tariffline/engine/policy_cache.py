@@ -39,7 +39,13 @@ from pathlib import Path
 from tariffline import __version__
 from tariffline.dates import parse_date
 from tariffline.engine import scalar
-from tariffline.engine.edition_pack import PackedLines, PackError, write_atomic, write_pack
+from tariffline.engine.edition_pack import (
+    PackedLines,
+    PackError,
+    read_sealed,
+    write_pack,
+    write_sealed,
+)
 from tariffline.policy.loader import ALL, Policy
 
 MAGIC = b"tariffline compiled policy 1\n"
@@ -131,12 +137,8 @@ def load(directory: Path | None = None) -> Snapshot | None:
         return None
     key = stamp()
     base = _build_dir(directory, key)
-    try:
-        raw = (base / "snapshot.pickle").read_bytes()
-    except OSError:
-        return None
-    head, digest, body = raw[:len(MAGIC)], raw[len(MAGIC):len(MAGIC) + 32], raw[len(MAGIC) + 32:]
-    if head != MAGIC or hashlib.sha256(body).digest() != digest:
+    body = read_sealed(base / "snapshot.pickle", MAGIC)
+    if body is None:
         return None
     try:
         payload = pickle.loads(body)
@@ -194,7 +196,7 @@ def build(policy: Policy, directory: Path | None = None) -> Path:
     body = pickle.dumps({"stamp": key, "view": view, "law": scalar.LIVE.law(policy), "bounds": bounds},
                         protocol=pickle.HIGHEST_PROTOCOL)
     path = base / "snapshot.pickle"
-    write_atomic(path, [MAGIC, hashlib.sha256(body).digest(), body])
+    write_sealed(path, MAGIC, body)
     _prune(base.parent, key)
     return path
 

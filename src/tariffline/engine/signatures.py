@@ -230,13 +230,14 @@ def _products_file(policy: Policy, measures: list[BoundMeasure]) -> Path | None:
 
 def _read_products(path: Path, nwords: int) -> pl.DataFrame | None:
     """The product words kept at ``path``, or None when missing, corrupt or of another shape."""
+    from tariffline.engine.edition_pack import read_sealed
+
+    body = read_sealed(path, _MAGIC)
+    if body is None:
+        return None
     try:
-        raw = path.read_bytes()
-        head, digest, body = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
-        if head != _MAGIC or hashlib.sha256(body).digest() != digest:
-            return None
         frame = pl.read_parquet(io.BytesIO(body))
-    except (OSError, pl.exceptions.PolarsError):
+    except pl.exceptions.PolarsError:
         return None
     expected = {"_match_hts": pl.Utf8} | {f"_{p}w{w}": pl.UInt64 for p in ("p", "q") for w in range(nwords)}
     return frame if dict(frame.schema) == expected else None
@@ -244,13 +245,12 @@ def _read_products(path: Path, nwords: int) -> pl.DataFrame | None:
 
 def _write_products(path: Path, frame: pl.DataFrame) -> None:
     """Keep ``frame`` at ``path`` (whole or not at all; an unwritable cache costs only speed)."""
-    from tariffline.engine.edition_pack import write_atomic
+    from tariffline.engine.edition_pack import write_sealed
 
     buf = io.BytesIO()
     frame.write_parquet(buf)
-    body = buf.getvalue()
     try:
-        write_atomic(path, [_MAGIC, hashlib.sha256(body).digest(), body])
+        write_sealed(path, _MAGIC, buf.getvalue())
     except OSError:
         pass
 
