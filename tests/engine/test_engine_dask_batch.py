@@ -3,8 +3,6 @@ every column of every row, and the rows-out = rows-in rule (issue 10)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import pytest
 
@@ -65,3 +63,20 @@ def test_cli_unknown_engine_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert exc.value.code == 1
     assert "--engine must be local or dask" in err and "Traceback" not in err
+
+
+def test_dask_keeps_the_ledgers_types_as_the_single_process_batch_does(tmp_path, client):
+    """Dates and numbers stored as such come out as such, through pandas and back."""
+    typed = ROWS.filter(pl.col("entry").is_in(["E0", "E1", "E3", "E7"])).with_columns(
+        pl.col("entry_date").str.to_date(), pl.col("value").str.replace_all(r"[,$]", "").cast(pl.Float64),
+        pl.col("metal_value").cast(pl.Float64))
+    src = tmp_path / "ledger"
+    src.mkdir()
+    typed.head(2).write_parquet(src / "a.parquet")
+    typed.slice(2).write_parquet(src / "b.parquet")
+    typed.write_parquet(tmp_path / "all.parquet")
+    single = api.batch(tmp_path / "all.parquet")
+    run_dask(src, tmp_path / "out", client=client)
+    got = pl.concat([pl.read_parquet(f) for f in ledger_files(tmp_path / "out")]).sort("line")
+    assert single.schema["entry_date"] == pl.Date and single.schema["value"] == pl.Float64
+    assert got.equals(single)

@@ -45,3 +45,23 @@ def test_signatures_equal_chain_as_known_on_a_past_day(rows, monkeypatch):
 
 def test_signatures_equal_chain_without_preferences(rows, monkeypatch):
     assert_same(*_both(rows.head(20_000), monkeypatch, claim_preferences=False))
+
+
+def test_signatures_equal_chain_on_and_around_every_change_date(rows, monkeypatch):
+    """The signature path tells contexts apart by the interval between change dates an entry date
+    falls in (measures.context_breaks); the chain compares each row's own date. Rows entered the
+    day before, on and after every change date from 2018 on, every origin of the random rows."""
+    import polars as pl
+
+    from tariffline.engine.measures import context_breaks
+    from tariffline.policy.loader import load_policy
+
+    days = sorted({b + dt.timedelta(days=k) for b in context_breaks(load_policy())
+                   if dt.date(2018, 1, 2) <= b <= dt.date(2026, 12, 30) for k in (-1, 0, 1)})
+    grid = (rows.select("origin").unique().sort("origin")
+            .join(pl.DataFrame({"entry_date": days}), how="cross"))
+    picked = rows.drop("origin", "entry_date", "row_id").sample(grid.height, with_replacement=True, seed=5)
+    edge = pl.concat([grid, picked], how="horizontal").with_row_index("row_id").with_columns(
+        pl.col("row_id").cast(pl.Int64))
+    assert edge.height > 5_000
+    assert_same(*_both(edge, monkeypatch))

@@ -191,6 +191,29 @@ def test_the_key_changes_with_the_data_settings(monkeypatch):
     assert policy_cache.stamp() != before
 
 
+def test_the_key_changes_with_a_data_file_changed_in_place(monkeypatch, tmp_path):
+    """A mirror file, or a download in the cache, rewritten under the same path changes the key
+    (the full path then reads it again and checks it against its registered SHA-256); the
+    compiled policy's own files do not."""
+    mirror, cache = tmp_path / "mirror", tmp_path / "cache"
+    (mirror / "hts").mkdir(parents=True)
+    cache.mkdir()
+    edition, download = mirror / "hts" / "edition.json", cache / "download.json"
+    edition.write_text("[1]")
+    download.write_text("[1]")
+    monkeypatch.setenv("TARIFFLINE_MIRROR", str(mirror))
+    monkeypatch.setenv("TARIFFLINE_CACHE", str(cache))
+    before = policy_cache.stamp()
+    (cache / "compiled" / before).mkdir(parents=True)
+    (cache / "compiled" / before / "snapshot.pickle").write_bytes(b"x")
+    assert policy_cache.stamp() == before
+    edition.write_text("[2, 3]")
+    after_mirror = policy_cache.stamp()
+    assert after_mirror != before
+    download.write_text("[2, 3]")
+    assert policy_cache.stamp() != after_mirror
+
+
 def test_the_cache_directory_is_the_data_stores(monkeypatch, tmp_path):
     from tariffline.data import store
 

@@ -83,6 +83,18 @@ def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
                         schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
 
 
+def _editions_of(dates: pl.Series) -> list[pl.Series]:
+    """``edition`` and ``_note_edition`` of each entry date (null for a null date): worked out per
+    distinct day, each row's day then found among them by binary search."""
+    days = dates.drop_nulls().unique().sort()
+    per_day = _edition_per_day(days.to_list())
+    if not days.len():
+        return [pl.Series(c, [None] * dates.len(), dtype=pl.Utf8) for c in ("edition", "_note_edition")]
+    at = days.search_sorted(dates.fill_null(days[0]))
+    return [pl.select(pl.when(dates.is_not_null()).then(per_day.get_column(c).gather(at))).to_series().alias(c)
+            for c in ("edition", "_note_edition")]
+
+
 def code_index() -> pl.DataFrame:
     """(edition, hts) of every numbered line of every edition on hand, from the parsed cache
     (parsing what is missing, once); used only for codes missing from their edition in force."""
@@ -114,8 +126,7 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     """
     cal = calendar()
     index = _edition_index()
-    days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
-    df = df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
+    df = df.hstack(_editions_of(df.get_column("entry_date")))
     used = [n for n in df.get_column("edition").unique().to_list() if n is not None]
     table = line_table(used)
     ei = df.get_column("edition").replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()

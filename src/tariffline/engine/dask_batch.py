@@ -36,21 +36,20 @@ def ledger_files(source: str | Path) -> list[str]:
     return files
 
 
-def _partition(pdf, policy, offsets, out_dir, options, partition_info=None):
-    """Engine on one partition; writes ``part-<n>.parquet``; returns counts as one pandas row."""
+def _partition(pdf, policy, offsets, schema, out_dir, options, partition_info=None):
+    """Engine on one partition; writes ``part-<n>.parquet``; returns counts as one pandas row.
+    ``schema``: the ledger's column types, given back to the partition after pandas."""
     import pandas as pd
 
     from tariffline.engine.ledger import run_ledger, summarise
-    from tariffline.engine.ledger_read import Ledger, match_columns
+    from tariffline.engine.ledger_read import Ledger, ledger_frame, match_columns
     from tariffline.engine.ledger_write import write_atomic
 
     number = partition_info["number"] if partition_info else 0
     raw = pl.from_pandas(pdf.reset_index(drop=True))
-    raw = raw.with_columns([pl.col(c).cast(pl.Utf8) for c in raw.columns])
+    raw = raw.cast({c: t for c, t in schema.items() if c in raw.columns})
     first = offsets[number] + 1 if number < len(offsets) else 1
-    frame = raw.with_columns(pl.int_range(first, first + raw.height, dtype=pl.Int64).alias("_line"),
-                             pl.lit(None, dtype=pl.Utf8).alias("_read_error"),
-                             pl.lit(None, dtype=pl.Utf8).alias("_read_warning"))
+    frame = ledger_frame(raw, first, keep_types=True)  # as the single-process batch reads Parquet
     ledger = Ledger(frame=frame, columns=match_columns(raw.columns, options["mapping"], "ledger"),
                     user_columns=raw.columns, path=Path(out_dir))
     totals, layers = run_ledger(ledger, as_known_on=options["as_known_on"], policy=policy,
@@ -86,6 +85,7 @@ def run_dask(source: str | Path, out_dir: str | Path, *, scheduler: str | None =
     client = client or (Client(scheduler) if scheduler else Client(n_workers=2, threads_per_worker=1))
     try:
         ddf = dd.read_parquet(files)
+        schema = dict(pl.read_parquet_schema(files[0]))
         lengths = ddf.map_partitions(len).compute().tolist()
         offsets = [sum(lengths[:i]) for i in range(len(lengths))]
         policy = client.scatter(load_policy(), broadcast=True)  # once per worker; viewed there
@@ -93,7 +93,7 @@ def run_dask(source: str | Path, out_dir: str | Path, *, scheduler: str | None =
                    "missing_quantity": missing_quantity, "fees": fees, "mode": mode, "mapping": mapping or {}}
         meta = pd.DataFrame({"rows": pd.Series([], dtype="int64"), "errors": pd.Series([], dtype="int64"),
                              "total_duty": pd.Series([], dtype="float64")})
-        counts = ddf.map_partitions(_partition, policy, offsets, str(out), options, meta=meta).compute()
+        counts = ddf.map_partitions(_partition, policy, offsets, schema, str(out), options, meta=meta).compute()
     finally:
         if own:
             client.close()

@@ -77,12 +77,25 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
 
     Numbers and dates are first read as plain numbers and ISO dates; only a column with a cell
     that this does not read is read again the lenient way (separators, other date forms), which
-    gives the same values where the plain reading succeeds."""
+    gives the same values where the plain reading succeeds. A column already of numbers (dates)
+    where numbers (dates) are wanted is taken as it is; any other typed column is read as text."""
     cols = ledger.columns
     typed, checks = [pl.col("_row").alias("row_id")], [pl.col("_read_error")]
+    native = {}
+    for name, src in cols.items():
+        dtype = raw.schema[src]
+        if name in NUMBERS and dtype.is_numeric():
+            native[name] = pl.col(src).cast(pl.Float64)
+        elif name in DATES and (dtype == pl.Date or isinstance(dtype, pl.Datetime)):
+            native[name] = pl.col(src).cast(pl.Date)
+    raw = raw.with_columns(pl.col(src).cast(pl.Utf8) for name, src in cols.items()
+                           if name not in native and raw.schema[src] != pl.Utf8)
     for name, src in cols.items():
         c = pl.col(src)
         kind = "number" if name in NUMBERS else "date" if name in DATES else None
+        if name in native:
+            typed.append(native[name].alias(name))
+            continue
         if kind is not None:
             fast = raw.select(_FAST[kind](src)).to_series()
             if not (fast.is_null() & raw.get_column(src).is_not_null()).any():
@@ -262,11 +275,12 @@ def entry_chunks(source: LedgerChunks, fees: bool) -> Iterator[Ledger]:
         if carry is not None:
             chunk = replace(chunk, frame=pl.concat([carry.frame, chunk.frame]), first_row=carry.first_row)
             carry = None
-        last = chunk.frame.get_column(entry)[-1] if entry is not None and chunk.height else None
+        numbers = chunk.frame.get_column(entry).cast(pl.Utf8) if entry is not None else None
+        last = numbers[-1] if numbers is not None and chunk.height else None
         if last is None or not last.strip():  # a blank entry number: the row is its own entry
             yield chunk
             continue
-        other = (chunk.frame.get_column(entry) != last).fill_null(True).arg_true()
+        other = (numbers != last).fill_null(True).arg_true()
         cut = int(other[-1]) + 1 if other.len() else 0
         if cut:
             yield replace(chunk, frame=chunk.frame.slice(0, cut))

@@ -1,7 +1,8 @@
 """Read import ledgers as brokers have them: CSV (leniently), Parquet, Excel.
 
-Every cell is read as text; the user's columns are kept unchanged, and the columns the engine
-needs are found by name: tariffline's own names, the common column names of ACE entry-summary
+CSV and Excel cells are read as text; a Parquet column keeps its type when it is a number, a
+date, a time, text or true/false (other types are read as text). The user's columns are kept
+unchanged, and the columns the engine needs are found by name: tariffline's own names, the common column names of ACE entry-summary
 reports and of forwarders' (Flexport-style) templates, or an explicit ``--map``.
 
 CSV is read in blocks cut at line ends: a plain block (valid UTF-8, no double quote, no NUL, no
@@ -55,7 +56,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Ledger:
-    """A ledger read as text: the user's columns, plus ``_line``, ``_read_error``, ``_read_warning``.
+    """A ledger as read: the user's columns (text, or Parquet's own types), plus ``_line``,
+    ``_read_error``, ``_read_warning``.
 
     ``columns`` maps each canonical input (``hts``, ``origin``...) to the user's column."""
 
@@ -325,15 +327,24 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
     return header, frames()
 
 
-def _as_text(df: pl.DataFrame, first_line: int) -> pl.DataFrame:
-    return df.with_columns([pl.col(c).cast(pl.Utf8) for c in df.columns]).with_columns(
+def _kept(dtype: pl.DataType) -> bool:
+    """A Parquet column type passed through as it is (the rest are read as text)."""
+    return dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.Utf8, pl.Boolean)
+
+
+def ledger_frame(df: pl.DataFrame, first_line: int, keep_types: bool = False) -> pl.DataFrame:
+    """``df``'s columns as text (``keep_types``: those of a type :func:`_kept` keeps stay as they
+    are) and the reader's own columns, lines numbered from ``first_line``."""
+    return df.with_columns([pl.col(c).cast(pl.Utf8) for c, t in df.schema.items()
+                            if not (keep_types and _kept(t))]).with_columns(
         pl.int_range(first_line, first_line + df.height, dtype=pl.Int64).alias("_line"),
         pl.lit(None, dtype=pl.Utf8).alias("_read_error"), pl.lit(None, dtype=pl.Utf8).alias("_read_warning"))
 
 
 def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
     """The header, the row count and the rows in frames of ``chunk_rows`` (the last may be
-    shorter), read batch by batch (pyarrow ``ParquetFile.iter_batches``), every column as text."""
+    shorter), read batch by batch (pyarrow ``ParquetFile.iter_batches``), columns of a type
+    :func:`_kept` keeps as they are, the rest as text."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -352,11 +363,12 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterat
                     continue
                 table = pa.Table.from_batches(pending)
                 while table.num_rows >= chunk_rows:
-                    yield _as_text(pl.from_arrow(table.slice(0, chunk_rows)), line)
+                    yield ledger_frame(pl.from_arrow(table.slice(0, chunk_rows)), line, keep_types=True)
                     table, line = table.slice(chunk_rows), line + chunk_rows
                 pending = table.to_batches()
-            if sum(b.num_rows for b in pending):
-                yield _as_text(pl.from_arrow(pa.Table.from_batches(pending)), line)
+            if sum(b.num_rows for b in pending) or line == 1:  # (no rows: one empty frame, typed)
+                yield ledger_frame(pl.from_arrow(pa.Table.from_batches(pending, schema=pf.schema_arrow)), line,
+                                   keep_types=True)
         except pa.ArrowException as exc:
             raise _read_failed(path, exc) from None
 
@@ -366,7 +378,7 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterat
 def _xlsx_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
     """An Excel sheet is read whole (it holds at most 1,048,576 rows), then cut into chunks."""
     df = pl.read_excel(path, infer_schema_length=0)  # every cell as text
-    return df.columns, df.height, (_as_text(df.slice(i, chunk_rows), i + 2)
+    return df.columns, df.height, (ledger_frame(df.slice(i, chunk_rows), i + 2)
                                    for i in range(0, df.height, chunk_rows))
 
 
@@ -393,8 +405,8 @@ def _read_failed(path: Path, exc: Exception) -> InputError:
 
 def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> LedgerChunks:
-    """Open a ledger (.csv, .txt, .parquet, .xlsx) to be read in chunks of ``chunk_rows``, every
-    column as text. The header is read and the columns matched here; the rows as the chunks are
+    """Open a ledger (.csv, .txt, .parquet, .xlsx) to be read in chunks of ``chunk_rows`` (cells
+    as text, Parquet's numbers, dates and text as they are: see :func:`_kept`). The header is read and the columns matched here; the rows as the chunks are
     iterated (at least one chunk, empty for a header-only ledger)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -426,14 +438,14 @@ def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
         except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
             raise _read_failed(path, exc) from None
         if empty:
-            frame = _as_text(pl.DataFrame(schema={h: pl.Utf8 for h in header}), 1)
+            frame = ledger_frame(pl.DataFrame(schema={h: pl.Utf8 for h in header}), 1)
             yield Ledger(frame=frame, columns=columns, user_columns=list(header), path=path)
 
     return LedgerChunks(columns=columns, user_columns=list(header), path=path, rows=rows, chunks=chunks())
 
 
 def read_ledger(path: Path | str, mapping: dict[str, str] | None = None) -> Ledger:
-    """Read a whole ledger (.csv, .txt, .parquet, .xlsx), every column as text."""
+    """Read a whole ledger (.csv, .txt, .parquet, .xlsx), as :func:`open_ledger` reads it."""
     opened = open_ledger(path, mapping)
     parts = list(opened.chunks)
     return Ledger(frame=pl.concat([p.frame for p in parts]), columns=opened.columns,

@@ -153,6 +153,23 @@ def context_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
     return expr.fill_null(False)
 
 
+def context_breaks(policy: Policy) -> list[dt.date]:
+    """The days :func:`context_expr` compares entry dates with (measure, program and group
+    membership starts and ends, in-transit cut-offs), sorted: every condition on the entry date
+    is ``day >= d`` or ``day < d`` with ``d`` among them, so a context is the same on every day
+    from one of them to the next."""
+    days: set[dt.date] = set()
+    for bm in policy.measures:
+        m = bm.measure
+        days.update(d for d in (m.start, bm.end, m.in_transit and m.in_transit.entered_before) if d)
+    for p in policy.programs:
+        days.update(d for d in (p.start, p.end) if d)
+    for g in policy.groups.values():
+        for member in g.members:
+            days.update(d for d in (member.from_, member.to) if d)
+    return sorted(days)
+
+
 def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
     """Rows the measure reaches by origin, date, product, claimed program and in-transit rule
     (not exclusions nor stacking)."""

@@ -68,7 +68,32 @@ def stamp(root: Path = PACKAGE_DIR) -> str:
             path = os.path.join(folder, name)
             with open(path, "rb") as f:
                 h.update(os.path.relpath(path, root).encode() + b"\0" + f.read() + b"\0")
+    h.update(_data_files())
     return h.hexdigest()[:24]
+
+
+def _data_files() -> bytes:
+    """Path, size and modification time of each data file a compiled policy may have been built
+    from: every file of the mirror and the downloads at the top of the cache directory. A file
+    changed in place changes the key, so the full path reads it again (and verifies it against
+    its registered SHA-256) instead of the snapshot answering from the old bytes."""
+    entries = []
+    mirror = os.environ.get("TARIFFLINE_MIRROR")
+    if mirror and os.path.isdir(mirror):
+        for folder, dirs, names in os.walk(os.path.expanduser(mirror)):
+            dirs.sort()
+            entries += [os.path.join(folder, n) for n in sorted(names)]
+    cache = compiled_dir().parent
+    if cache.is_dir():
+        entries += sorted(str(e) for e in cache.iterdir() if e.is_file())
+    out = []
+    for path in entries:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0")
+    return "".join(out).encode()
 
 
 def compiled_dir() -> Path:

@@ -325,23 +325,14 @@ class _View:
 
     def __init__(self, policy: Policy) -> None:
         from tariffline.engine import signatures as sg
-        from tariffline.engine.measures import legal_entries
+        from tariffline.engine.measures import context_breaks, legal_entries
 
         self.policy = policy
         self.measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
         self.column2 = [bm for bm in policy.measures if bm.measure.rate.type == "column2"]
         self.signatures_ok = sg.use_signatures(policy, self.measures)
         self.nwords = max((len(self.measures) + 63) // 64, 1)
-        days = set()
-        for bm in policy.measures:
-            m = bm.measure
-            days.update(d for d in (m.start, bm.end, m.in_transit and m.in_transit.entered_before) if d)
-        for p in policy.programs:
-            days.update(d for d in (p.start, p.end) if d)
-        for g in policy.groups.values():
-            for mb in g.members:
-                days.update(d for d in (mb.from_, mb.to) if d)
-        self.breaks = sorted(days)
+        self.breaks = context_breaks(policy)
         self.programs = []  # column1._program_table: (indicator, iso, start, end, program)
         for p in policy.programs:
             for o in p.origins:

@@ -34,6 +34,7 @@ resolved per signature: a policy with one goes through the chain.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -45,10 +46,16 @@ from pathlib import Path
 
 import polars as pl
 
-from tariffline.engine.measures import context_expr, legal_entries, product_masks
+from tariffline.engine.measures import (
+    context_breaks,
+    context_expr,
+    legal_entries,
+    product_masks,
+)
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
+_CONTEXT_KEYS = ["origin_iso", "_ctx_day", "program", "loaded_date", "_claim_default"]
 # (value, metal) standing for each metal class when deciding whether a base is positive
 _METAL_CLASS_POINTS = {0: (1.0, 1.0), 1: (1.0, 0.0), 2: (1.0, 0.5), 3: (1.0, 1.0)}
 _RATE_CODE = {"additional": 0, "exempt": 1, "inclusive": 2, "capped": 3}
@@ -164,6 +171,17 @@ class _Compiled:
         self.prod: pl.DataFrame | None = None
         self.ctx: pl.DataFrame | None = None
         self.sigs: dict[tuple, dict] = {}
+        self.breaks = pl.Series(context_breaks(policy), dtype=pl.Date)
+
+    def interval_day(self, days: pl.Series) -> pl.Series:
+        """Each day as the first day of its interval between the policy's change dates (the
+        day before the first change date for days before it); null stays null."""
+        if self.breaks.is_empty():
+            return days.clone()
+        first = self.breaks[0] - dt.timedelta(days=1)
+        at = self.breaks.search_sorted(days.fill_null(first), side="right").cast(pl.Int64) - 1
+        starts = pl.concat([pl.Series([first], dtype=pl.Date), self.breaks])
+        return pl.select(pl.when(days.is_not_null()).then(starts.gather(at + 1))).to_series()
 
     def product_words(self, codes: pl.Series) -> pl.DataFrame:
         """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
@@ -280,17 +298,20 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     view = compiled_view(policy, measures)
     nwords = view.nwords
     prod = view.product_words(df.get_column("_match_hts"))
-    ctx = view.context_words(df.select(_CONTEXT + ["_claim_default"]).unique())
+    # contexts are told apart by the interval between the policy's change dates the entry date
+    # falls in (each interval stands for all its days: see measures.context_breaks), not by day
+    df = df.with_columns(view.interval_day(df.get_column("entry_date")).alias("_ctx_day"))
+    ctx = view.context_words(df.select(_CONTEXT_KEYS).unique().rename({"_ctx_day": "entry_date"}))
     metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
                    .when(pl.col("metal_value") == 0).then(1)
                    .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
     ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
     # the work is done on the few columns it needs; the results are put beside df's at the end
-    narrow = df.select("row_id", "error", "_match_hts", *_CONTEXT, "_claim_default", "value", "metal_value",
-                       "c1_amount", "mfn_amount")
+    narrow = df.select("row_id", "error", "_match_hts", *_CONTEXT, "_ctx_day", "_claim_default", "value",
+                       "metal_value", "c1_amount", "mfn_amount")
     rows = (narrow.lazy()
             .join(prod.lazy(), on="_match_hts", how="left", maintain_order="left")
-            .join(ctx.lazy(), on=_CONTEXT + ["_claim_default"], how="left", nulls_equal=True,
+            .join(ctx.lazy().rename({"entry_date": "_ctx_day"}), on=_CONTEXT_KEYS, how="left", nulls_equal=True,
                   maintain_order="left")
             .with_columns(
                 *[pl.when(ok).then(pl.col(f"_pw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
@@ -325,7 +346,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
              .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial",
                      heads.alias("_heads")).collect(engine="in-memory"))
-    return df.drop("_match_hts", "_claim_default").hstack(added), [layers.lazy()]
+    return df.drop("_match_hts", "_claim_default", "_ctx_day").hstack(added), [layers.lazy()]
 
 
 def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
