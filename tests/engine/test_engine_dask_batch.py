@@ -33,16 +33,23 @@ def client():
     cluster.close()
 
 
-def test_dask_equals_single_process(tmp_path, client):
+def _both(rows: pl.DataFrame, split: int, tmp_path, client) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """(single-process result, Dask result in line order, Dask counts) of ``rows`` written whole,
+    and as two Parquet parts cut at ``split``."""
     src = tmp_path / "ledger"
     src.mkdir()
-    ROWS.head(5).write_parquet(src / "a.parquet")
-    ROWS.slice(5).write_parquet(src / "b.parquet")
-    ROWS.write_parquet(tmp_path / "all.parquet")
+    rows.head(split).write_parquet(src / "a.parquet")
+    rows.slice(split).write_parquet(src / "b.parquet")
+    rows.write_parquet(tmp_path / "all.parquet")
     single = api.batch(tmp_path / "all.parquet")
     counts = run_dask(src, tmp_path / "out", client=client, as_known_on=None)
     got = pl.concat([pl.read_parquet(f) for f in ledger_files(tmp_path / "out")],
                     how="vertical_relaxed").sort("line")
+    return single, got, counts
+
+
+def test_dask_equals_single_process(tmp_path, client):
+    single, got, counts = _both(ROWS, 5, tmp_path, client)
     assert counts["rows"] == ROWS.height == got.height
     assert counts["errors"] == single["error"].is_not_null().sum() == 2
     assert got.columns == single.columns
@@ -70,13 +77,6 @@ def test_dask_keeps_the_ledgers_types_as_the_single_process_batch_does(tmp_path,
     typed = ROWS.filter(pl.col("entry").is_in(["E0", "E1", "E3", "E7"])).with_columns(
         pl.col("entry_date").str.to_date(), pl.col("value").str.replace_all(r"[,$]", "").cast(pl.Float64),
         pl.col("metal_value").cast(pl.Float64))
-    src = tmp_path / "ledger"
-    src.mkdir()
-    typed.head(2).write_parquet(src / "a.parquet")
-    typed.slice(2).write_parquet(src / "b.parquet")
-    typed.write_parquet(tmp_path / "all.parquet")
-    single = api.batch(tmp_path / "all.parquet")
-    run_dask(src, tmp_path / "out", client=client)
-    got = pl.concat([pl.read_parquet(f) for f in ledger_files(tmp_path / "out")]).sort("line")
+    single, got, _ = _both(typed, 2, tmp_path, client)
     assert single.schema["entry_date"] == pl.Date and single.schema["value"] == pl.Float64
     assert got.equals(single)
