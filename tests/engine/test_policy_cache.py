@@ -3,7 +3,8 @@
 A snapshot and the packs of five editions are built into a temporary directory once. Varied
 questions (lines, 8-digit codes printed only as 10-digit lines, unknown statistical suffixes,
 origins by ISO-2/ISO-3/name, programs, preferences declined, metal values none/0/part/all,
-quantities, loaded dates, errors) are answered as the command line answers them from the
+quantities, loaded dates, the law as known on past days, errors) are answered as the command
+line answers them from the
 snapshot (the full path where the snapshot has no answer) and by ``api.duty`` without it: the
 answers (every field, every layer) and the error messages must be equal. Golden cases of the
 Japan table (tests/engine/test_engine_golden_japan.py, each with its legal source) are checked
@@ -52,6 +53,14 @@ def _questions() -> list[dict]:
         {"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16", "loaded_date": "2025-08-01"},
         {"hts": "2204.21.50", "origin": "JP", "date": "2026-03-10", "value": 1000.0, "quantity": 100.0},
         {"hts": "2204.21.50", "origin": "JP", "date": "2026-03-10", "value": 1000.0, "unit_value": 4.0},
+        # the law as known on a past day: the compiled view narrowed to what was published by then
+        {"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16", "as_known_on": "2025-07-01"},
+        {"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16", "as_known_on": "2025-09-20"},
+        {"hts": "7208.51.00", "origin": "CN", "date": "2026-03-10", "as_known_on": "2026-02-19"},
+        {"hts": "9403.40.90.60", "origin": "JP", "date": "2025-10-14", "as_known_on": "2025-10-01"},
+        {"hts": "8418.21.00", "origin": "DE", "date": "2025-11-01", "value": 10000.0, "metal_value": 4000.0,
+         "as_known_on": "2019-01-01"},
+        {"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16", "as_known_on": "someday"},
         # errors: the same message on both paths
         {"hts": "2204.21.50", "origin": "JP", "date": "2026-03-10"},  # specific duty, no quantity
         {"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16", "program": "AU"},  # not eligible
@@ -167,11 +176,20 @@ def test_a_broken_pack_falls_back_and_is_rewritten(built):
     assert res == _uncached({"hts": "8703.23.01", "origin": "JP", "date": "2025-09-16"})
 
 
-def test_as_known_on_and_missing_codes_go_the_full_path(built):
+def test_as_known_on_views_are_narrowed_once_per_day(built):
     directory, _ = built
     snap = policy_cache.load(directory)
-    with pytest.raises(scalar.Fallback):
-        snap.view(snap.policy, dt.date(2025, 8, 20))
+    day = dt.date(2025, 8, 20)
+    view = snap.view(snap.policy, day)
+    assert snap.view(snap.policy, day) is view and snap.view(snap.policy, None) is not view
+    assert {bm.id for bm in view.measures} == {bm.id for bm in snap.policy.view(day).measures
+                                               if bm.measure.rate.type != "column2"}
+    assert len(view.measures) < len(snap.view(snap.policy, None).measures)  # later instruments left out
+
+
+def test_missing_codes_go_the_full_path(built):
+    directory, _ = built
+    snap = policy_cache.load(directory)
     with pytest.raises(scalar.Fallback):  # 1202.42.80: deleted by HS 2022, in earlier editions only
         policy_cache.duty(snap, "1202.42.80", origin="JP", date="2025-09-16")
 

@@ -64,8 +64,8 @@ def register(app: typer.Typer) -> None:
         # (a loaded engine answers faster from memory); what was missing is written afterwards
         cold = "tariffline.api" not in sys.modules
         res = None
-        if cold and not fees and mode is None and as_known_on is None:
-            res = _from_snapshot(hts, args)
+        if cold and not fees and mode is None:
+            res = _from_snapshot(hts, args | {"as_known_on": as_known_on})
         if res is not None:
             _print_duty(res, json_out, value is None)
             return

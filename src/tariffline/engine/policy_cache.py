@@ -118,11 +118,17 @@ class Snapshot(scalar.LiveSource):
         self._law, self._bounds = payload["law"], payload["bounds"]
         self._pool: list | None = None
         self._lines: dict[str, PackedLines] = {}
+        self._known: dict[dt.date, scalar._View] = {}
 
     def view(self, policy: Policy, known: dt.date | None):
-        if known is not None:
-            raise scalar.Fallback  # only the policy as finally amended is compiled
-        return self._view
+        """The compiled view (the policy as finally amended), or for an as-known-on day that view
+        narrowed to the instruments published by then (kept per day)."""
+        if known is None:
+            return self._view
+        hit = self._known.get(known)
+        if hit is None:
+            hit = self._known[known] = self._view.narrowed(self.policy.view(known))
+        return hit
 
     def editions(self) -> Snapshot:
         return self
@@ -260,18 +266,19 @@ def refresh(policy: Policy, editions: tuple[str, ...] = (), directory: Path | No
 def duty(snap: Snapshot, hts: str, *, origin: str, date: str | dt.date, value: float = 1000.0,
          quantity: float | None = None, quantity_unit: str | None = None, unit_value: float | None = None,
          metal_value: float | None = None, program: str | None = None, claim_preferences: bool = True,
-         loaded_date: str | dt.date | None = None) -> dict:
-    """``api.duty``'s answer (no fees, mode or as_known_on) from the snapshot; ``scalar.Fallback``
-    when the snapshot does not hold it. Errors are api.duty's (same checks, same order)."""
+         loaded_date: str | dt.date | None = None, as_known_on: str | dt.date | None = None) -> dict:
+    """``api.duty``'s answer (no fees or mode) from the snapshot; ``scalar.Fallback`` when the
+    snapshot does not hold it. Errors are api.duty's (same checks, same order)."""
     day = parse_date(date, "entry date")
+    known = parse_date(as_known_on, "as-known-on date") if as_known_on else None
     loaded = parse_date(loaded_date, "loaded date") if loaded_date else None
     found = scalar.entry(snap.policy, hts, origin, day, value, quantity, quantity_unit, unit_value, metal_value,
-                         program, claim_preferences, loaded, None, source=snap)
+                         program, claim_preferences, loaded, known, source=snap)
     tot = found["totals"]
     law, law_dict = snap.law(snap.policy)
     return {  # the fields and order of api._duty's answer
         "hts": tot["hts_line"], "description": tot["description"], "origin": tot["origin_iso"],
-        "date": day, "as_known_on": None, "value": float(value), "edition": tot["edition"],
+        "date": day, "as_known_on": known, "value": float(value), "edition": tot["edition"],
         "layers": found["layers"], "total_rate": tot["total_rate"], "total_duty": tot["total_duty"],
         "estimated": tot["estimated"], "notes": list(tot["notes"]), "policy_version": found["policy_version"],
         "law_current_through": law.current_through, "law": dict(law_dict),

@@ -357,6 +357,17 @@ class _View:
         self.contexts: dict[tuple, tuple] = {}
         self.compiled: dict[tuple, dict] = {}
         self.partials: dict[int, str | None] = {}
+        self.wider: tuple[_View, list[int]] | None = None  # see narrowed
+
+    def narrowed(self, policy: Policy) -> _View:
+        """A view of ``policy``, which holds some of this view's measures (``Policy.view`` of an
+        as-known-on day: fewer instruments, ends not yet known), whose product bits are this view's
+        renumbered: the measures' product scopes are the same objects, so the product lists are
+        not read again (the compiled policy on disk answers as-known-on questions this way)."""
+        view = _View(policy)
+        place = {bm.id: i for i, bm in enumerate(self.measures)}
+        view.wider = (self, [place[bm.id] for bm in view.measures])
+        return view
 
     def _scopes(self) -> None:
         """Prefix -> bits of the measures whose include (exclude) list holds it, by prefix length;
@@ -393,6 +404,11 @@ class _View:
 
     def scope_bits(self, code: str) -> tuple[int, int]:
         """product_bits of ``code``, not kept (any prefix may be asked)."""
+        if self.wider is not None:
+            wider, places = self.wider
+            p, q = wider.scope_bits(code)
+            return (sum(1 << i for i, w in enumerate(places) if p >> w & 1),
+                    sum(1 << i for i, w in enumerate(places) if q >> w & 1))
         if self.include is None:
             with _LOCK:
                 if self.include is None:
@@ -458,12 +474,13 @@ def _view(policy: Policy, known: dt.date | None) -> _View:
     key = (policy.version, id(policy), known)
     v = _VIEWS.get(key)
     if v is None:
+        wider = _view(policy, None) if known is not None else None  # (before the lock: it takes it)
         with _LOCK:
             v = _VIEWS.get(key)
             if v is None:
                 if len(_VIEWS) > 64:
                     _VIEWS.clear()
-                v = _VIEWS[key] = _View(policy.view(known))
+                v = _VIEWS[key] = _View(policy) if wider is None else wider.narrowed(policy.view(known))
     return v
 
 
