@@ -83,18 +83,6 @@ def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
                         schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
 
 
-def _editions_of(dates: pl.Series) -> list[pl.Series]:
-    """``edition`` and ``_note_edition`` of each entry date (null for a null date): worked out per
-    distinct day, each row's day then found among them by binary search."""
-    days = dates.drop_nulls().unique().sort()
-    per_day = _edition_per_day(days.to_list())
-    if not days.len():
-        return [pl.Series(c, [None] * dates.len(), dtype=pl.Utf8) for c in ("edition", "_note_edition")]
-    at = days.search_sorted(dates.fill_null(days[0]))
-    return [pl.select(pl.when(dates.is_not_null()).then(per_day.get_column(c).gather(at))).to_series().alias(c)
-            for c in ("edition", "_note_edition")]
-
-
 def code_index() -> pl.DataFrame:
     """(edition, hts) of every numbered line of every edition on hand, from the parsed cache
     (parsing what is missing, once); used only for codes missing from their edition in force."""
@@ -126,7 +114,8 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     """
     cal = calendar()
     index = _edition_index()
-    df = df.hstack(_editions_of(df.get_column("entry_date")))
+    days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
+    df = df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
     used = [n for n in df.get_column("edition").unique().to_list() if n is not None]
     table = line_table(used)
     ei = df.get_column("edition").replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
@@ -284,7 +273,8 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
     # is a valid claim (e.g. USMCA "S" for the Chapter 99 exemptions), not an error
     claimed_missing = (pl.col("program").is_not_null() & (pl.col("program").str.to_lowercase() != "none")
                        & pl.col("p_program").is_null()
-                       & ~((pl.col("mfn_amount") == 0) & program_open_expr(policy)).fill_null(False))
+                       & ~((pl.col("mfn_amount") == 0) & program_open_expr(policy)).fill_null(False)
+                       if df.get_column("program").is_not_null().any() else pl.lit(False))  # (no row names one)
     cal = calendar()
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     edition_cite = (pl.lit("HTSUS ") + pl.col("line_edition").replace_strict(labels, default="?")
