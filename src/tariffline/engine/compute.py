@@ -54,6 +54,9 @@ def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
 
 
 _NOTE_KEYS = ["_note_edition", "_note_line", "_qp", "_partial", "_metal_assumed"]
+# the rows' note keys are told apart by the entry date in place of the edition's note, a function
+# of it and far longer to hash
+_NOTE_JOIN = ["entry_date", *_NOTE_KEYS[1:]]
 
 
 def _notes(keys: pl.DataFrame) -> pl.DataFrame:
@@ -132,9 +135,9 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    keys = df.select(_NOTE_KEYS)
-    df = df.hstack(keys.join(_notes(keys.unique()), on=_NOTE_KEYS, how="left", nulls_equal=True,
-                             maintain_order="left").drop(_NOTE_KEYS))
+    distinct = df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN)
+    df = df.hstack(df.select(_NOTE_JOIN).join(_notes(distinct), on=_NOTE_JOIN, how="left", nulls_equal=True,
+                                              maintain_order="left").drop(*_NOTE_JOIN, "_note_edition"))
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
     ).with_columns(
