@@ -231,29 +231,34 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
 def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
     """``row_id`` and ``duty_<authority>`` (``fee_<authority>`` for fees, except ``Fee`` itself):
     the sum of the row's layers of that authority, added in stacking order; null where the row
-    has none. Sums are scattered into a (row x authority) array (``numpy.bincount``), not pivoted."""
+    has none. Each authority's sums are scattered into a column by ``numpy.bincount``, not pivoted."""
     import numpy as np
 
     auths = layers.get_column("authority").unique(maintain_order=True).drop_nulls().to_list()
     ids = row_ids.cast(pl.Int64).to_numpy()
-    base, n, k = (int(ids.min()) if ids.size else 0), ids.size, len(auths)
+    base, n = (int(ids.min()) if ids.size else 0), ids.size
     at = layers.select((pl.col("row_id") - base).cast(pl.Int64).alias("r"),
-                       pl.col("authority").replace_strict(auths, list(range(k)), default=None,
+                       pl.col("authority").replace_strict(auths, list(range(len(auths))), default=None,
                                                           return_dtype=pl.Int64).alias("a"),
                        pl.col("amount").fill_null(0.0)).drop_nulls(["a"])
-    cell = (at.get_column("r") * k + at.get_column("a")).to_numpy()
     if not (ids.size == 0 or (ids == np.arange(base, base + n)).all()):  # rows not consecutive
         pos = pl.DataFrame({"row_id": row_ids.cast(pl.Int64), "_p": np.arange(n)})
-        cell = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
-                .select(pl.col("_p") * k + pl.col("a")).to_series().to_numpy())
-    sums = np.bincount(cell, weights=at.get_column("amount").to_numpy(), minlength=n * k)
-    seen = np.zeros(n * k, dtype=bool)
-    seen[cell] = True
-    sums = np.where(seen, sums, np.nan).reshape(n, k)  # NaN (no layer) becomes null below
-    name = {a: (f"fee_{a}" if a == "Fee" else f"duty_{a}") for a in auths}
-    return pl.DataFrame([pl.Series("row_id", row_ids.cast(pl.Int64))]
-                        + [pl.Series(name[a], np.ascontiguousarray(sums[:, j]), nan_to_null=True)
-                           for j, a in enumerate(auths) if a != "Fee"])
+        at = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
+              .select(pl.col("_p").alias("r"), "a", "amount"))
+    row, auth, amount = (at.get_column(c).to_numpy() for c in ("r", "a", "amount"))
+    order = np.argsort(auth, kind="stable")  # the layers of each authority, in stacking order
+    bounds = np.searchsorted(auth[order], np.arange(len(auths) + 1))
+    columns = [pl.Series("row_id", row_ids.cast(pl.Int64))]
+    for j, a in enumerate(auths):
+        if a == "Fee":
+            continue
+        mine = order[bounds[j]:bounds[j + 1]]
+        sums = np.bincount(row[mine], weights=amount[mine], minlength=n)
+        seen = np.zeros(n, dtype=bool)
+        seen[row[mine]] = True
+        sums[~seen] = np.nan  # no layer: null below
+        columns.append(pl.Series(f"duty_{a}", sums, nan_to_null=True))
+    return pl.DataFrame(columns)
 
 
 def layer_rows(ledger: Ledger, layers: pl.DataFrame) -> pl.DataFrame:
