@@ -49,11 +49,11 @@ def test_signatures_equal_chain_without_preferences(rows, monkeypatch):
 
 def test_signatures_equal_chain_on_and_around_every_change_date(rows, monkeypatch):
     """The signature path tells contexts apart by the interval between change dates an entry date
-    falls in (measures.context_breaks); the chain compares each row's own date. Rows entered the
+    falls in (stacking.context_breaks); the chain compares each row's own date. Rows entered the
     day before, on and after every change date from 2018 on, every origin of the random rows."""
     import polars as pl
 
-    from tariffline.engine.measures import context_breaks
+    from tariffline.engine.stacking import context_breaks
     from tariffline.policy.loader import load_policy
 
     days = sorted({b + dt.timedelta(days=k) for b in context_breaks(load_policy())

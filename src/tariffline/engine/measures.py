@@ -20,6 +20,7 @@ import os
 
 import polars as pl
 
+from tariffline.engine.stacking import legal_entries, use_signatures
 from tariffline.policy.loader import ALL, BoundMeasure, Policy
 from tariffline.policy.products import Prefixes, resolve
 
@@ -153,23 +154,6 @@ def context_expr(policy: Policy, bm: BoundMeasure) -> pl.Expr:
     return expr.fill_null(False)
 
 
-def context_breaks(policy: Policy) -> list[dt.date]:
-    """The days :func:`context_expr` compares entry dates with (measure, program and group
-    membership starts and ends, in-transit cut-offs), sorted: every condition on the entry date
-    is ``day >= d`` or ``day < d`` with ``d`` among them, so a context is the same on every day
-    from one of them to the next."""
-    days: set[dt.date] = set()
-    for bm in policy.measures:
-        m = bm.measure
-        days.update(d for d in (m.start, bm.end, m.in_transit and m.in_transit.entered_before) if d)
-    for p in policy.programs:
-        days.update(d for d in (p.start, p.end) if d)
-    for g in policy.groups.values():
-        for member in g.members:
-            days.update(d for d in (member.from_, member.to) if d)
-    return sorted(days)
-
-
 def reach_expr(policy: Policy, bm: BoundMeasure, product_col: str | None = None) -> pl.Expr:
     """Rows the measure reaches by origin, date, product, claimed program and in-transit rule
     (not exclusions nor stacking)."""
@@ -203,14 +187,6 @@ def stack_beaten(policy: Policy, bm: BoundMeasure, group: list[BoundMeasure]) ->
         wins = (theirs > own) | ((theirs == own) & pl.lit(other.id < bm.id))
         beaten = beaten | (reach_expr(policy, other) & wins)
     return beaten.fill_null(False)
-
-
-def legal_entries(bm: BoundMeasure) -> list:
-    """The measure's own legal-status entries, else its instrument's for its authority, by date."""
-    own = bm.measure.legal_status
-    return sorted(own if own is not None else
-                  [s for s in bm.instrument.legal_status if s.authority in (None, bm.authority)],
-                  key=lambda s: s.from_)
 
 
 def legal_note(policy: Policy, bm: BoundMeasure) -> tuple[pl.Expr, pl.Expr]:
@@ -304,7 +280,7 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
                          pl.lit(claim_preferences).alias("_claim_default"))
     from tariffline.engine import signatures  # it builds on this module's expressions
 
-    if signatures.use_signatures(policy, measures):
+    if use_signatures(policy, measures):
         return signatures.evaluate_by_signature(df, policy, measures, texts=texts)
     measures, masks = relevant_measures(df, policy, measures)
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(

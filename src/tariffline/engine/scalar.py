@@ -9,7 +9,7 @@ the same rules, in well under a millisecond once warm:
   ``quantities.specific_part`` compute it;
 - Chapter 99: the product bits of the code (as ``measures._masks_python``) AND the context bits of
   (origin, day, program, loaded date, claim default) (as ``measures.context_expr``), compiled by
-  ``signatures._compile``, then rates, bases, headings, legal status and citations as
+  ``stacking.compile_signature``, then rates, bases, headings, legal status and citations as
   ``signatures._layers`` gives them; notes and flags as ``compute._notes`` builds them.
 
 Everything that does not depend on the row's amounts is cached per process and per policy
@@ -324,15 +324,14 @@ class _View:
     """What a policy view answers without the row's amounts, computed once and kept."""
 
     def __init__(self, policy: Policy) -> None:
-        from tariffline.engine import signatures as sg
-        from tariffline.engine.measures import context_breaks, legal_entries
+        from tariffline.engine import stacking
 
         self.policy = policy
         self.measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
         self.column2 = [bm for bm in policy.measures if bm.measure.rate.type == "column2"]
-        self.signatures_ok = sg.use_signatures(policy, self.measures)
+        self.signatures_ok = stacking.use_signatures(policy, self.measures)
         self.nwords = max((len(self.measures) + 63) // 64, 1)
-        self.breaks = context_breaks(policy)
+        self.breaks = stacking.context_breaks(policy)
         self.programs = []  # column1._program_table: (indicator, iso, start, end, program)
         for p in policy.programs:
             for o in p.origins:
@@ -342,11 +341,11 @@ class _View:
         for bm in self.measures:
             m, r = bm.measure, bm.measure.rate
             steps, history = [], []
-            for s in legal_entries(bm):
+            for s in stacking.legal_entries(bm):
                 history.append(f"{s.status.replace('_', ' ')} {s.from_} ({s.citation})")
                 steps.append((s.from_, s.status, "; ".join(history)))
             self.table.append({
-                "code": sg._RATE_CODE[r.type], "rv": r.value, "rt": r.target, "rcap": r.cap,
+                "code": stacking.RATE_CODE[r.type], "rv": r.value, "rt": r.target, "rcap": r.cap,
                 "ref_mfn": r.reference == "column1_general", "authority": bm.authority, "measure_id": m.id,
                 "heading": m.heading, "heading_free": m.heading_when_no_duty or m.heading,
                 "description": m.description, "value_base": m.value_base,
@@ -451,9 +450,9 @@ class _View:
         hit = self.compiled.get(key)
         if hit is None:
             words = tuple((sig >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for w in range(self.nwords))
-            from tariffline.engine import signatures as sg
+            from tariffline.engine.stacking import compile_signature
 
-            hit = self.compiled[key] = sg._compile(words, metal_class, self.measures)
+            hit = self.compiled[key] = compile_signature(words, metal_class, self.measures)
         return hit
 
     def partial(self, q: int) -> str | None:

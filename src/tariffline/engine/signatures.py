@@ -46,27 +46,17 @@ from pathlib import Path
 
 import polars as pl
 
-from tariffline.engine.measures import (
+from tariffline.engine.measures import context_expr, product_masks
+from tariffline.engine.stacking import (
+    RATE_CODE,
+    compile_signature,
     context_breaks,
-    context_expr,
     legal_entries,
-    product_masks,
 )
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
 _CONTEXT_KEYS = ["origin_iso", "_ctx_day", "program", "loaded_date", "_claim_default"]
-# (value, metal) standing for each metal class when deciding whether a base is positive
-_METAL_CLASS_POINTS = {0: (1.0, 1.0), 1: (1.0, 0.0), 2: (1.0, 0.5), 3: (1.0, 1.0)}
-_RATE_CODE = {"additional": 0, "exempt": 1, "inclusive": 2, "capped": 3}
-
-
-def use_signatures(policy: Policy, measures: list[BoundMeasure]) -> bool:
-    """True unless told otherwise or a stack group holds a rate that depends on the row."""
-    if os.environ.get("TARIFFLINE_ENGINE_PATH", "signatures") == "chain":
-        return False
-    return not any(bm.measure.stack_group and bm.measure.rate.type in ("inclusive", "capped")
-                   for bm in measures)
 
 
 def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
@@ -81,53 +71,13 @@ def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
     return words
 
 
-def _rate_constant(bm: BoundMeasure) -> float | None:
-    r = bm.measure.rate
-    return r.value if r.type == "additional" else 0.0 if r.type == "exempt" else None
-
-
-def _compile(sig: tuple[int, ...], metal_class: int, measures: list[BoundMeasure]) -> dict:
-    """The charged measures of one (signature, metal class), in order, with their bases."""
-    reach = [i for i in range(len(measures)) if sig[i // 64] >> (i % 64) & 1]
-    ids = {measures[i].id: i for i in reach}
-    value, metal = _METAL_CLASS_POINTS[metal_class]
-    charged: dict[str, tuple[float, float]] = {}
-    used = (0.0, 0.0)
-    layers = []
-    for i in reach:
-        bm = measures[i]
-        m = bm.measure
-        if m.stack_group:
-            own = _rate_constant(bm)
-            if any((theirs := _rate_constant(measures[j])) > own or (theirs == own and measures[j].id < m.id)
-                   for j in reach if j != i and measures[j].measure.stack_group == m.stack_group):
-                continue
-        covers = [1 if measures[ids[d]].measure.value_base == "metal_content" else 2
-                  for d in m.excluded_by if d in charged]
-        cover = max(covers, default=0)
-        if m.value_base == "full":
-            base = (0.0, 0.0) if cover == 2 else (1.0, -1.0) if cover == 1 else (1.0, 0.0)
-        else:
-            base = (0.0, 0.0) if cover >= 1 else (-used[0], 1.0 - used[1])
-        if base[0] * value + base[1] * metal <= 0:
-            continue
-        charged[m.id] = base
-        if m.value_base == "metal_content":
-            used = (used[0] + base[0], used[1] + base[1])
-        layers.append((i, base[0], base[1]))
-    kinds = [measures[i].measure for i, _, _ in layers]
-    return {"layers": layers,
-            "uses_ave": any(k.rate.type in ("inclusive", "capped") for k in kinds),
-            "metal_assumed": metal_class == 0 and any(k.value_base == "metal_content" for k in kinds)}
-
-
 def _measure_table(measures: list[BoundMeasure]) -> pl.DataFrame:
     """One row per measure (its place in ``measures``): rate rule and what its layers print."""
     rows = []
     for i, bm in enumerate(measures):
         m, r = bm.measure, bm.measure.rate
         rows.append({
-            "_m": i, "_rcode": _RATE_CODE[r.type], "_rv": r.value, "_rt": r.target, "_rcap": r.cap,
+            "_m": i, "_rcode": RATE_CODE[r.type], "_rv": r.value, "_rt": r.target, "_rcap": r.cap,
             "_ref_mfn": r.reference == "column1_general",
             "authority": bm.authority, "measure_id": m.id, "_heading": m.heading,
             "_heading_free": m.heading_when_no_duty or m.heading, "description": m.description,
@@ -226,7 +176,7 @@ class _Compiled:
         key = (sig, metal_class)
         hit = self.sigs.get(key)
         if hit is None:
-            hit = self.sigs[key] = _compile(sig, metal_class, self.measures)
+            hit = self.sigs[key] = compile_signature(sig, metal_class, self.measures)
         return hit
 
 
@@ -299,7 +249,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     nwords = view.nwords
     prod = view.product_words(df.get_column("_match_hts"))
     # contexts are told apart by the interval between the policy's change dates the entry date
-    # falls in (each interval stands for all its days: see measures.context_breaks), not by day
+    # falls in (each interval stands for all its days: see stacking.context_breaks), not by day
     df = df.with_columns(view.interval_day(df.get_column("entry_date")).alias("_ctx_day"))
     ctx = view.context_words(df.select(_CONTEXT_KEYS).unique().rename({"_ctx_day": "entry_date"}))
     metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
@@ -372,7 +322,7 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: 
             .when(pl.col("_rcode") == 3).then(
                 pl.min_horizontal(pl.col("_rv"), pl.max_horizontal(pl.lit(0.0), pl.col("_rcap") - ref)))
             .otherwise(pl.lit(0.0)))
-    # the bases a signature can give (see _compile), computed as the chain computes them
+    # the bases a signature can give (see stacking.compile_signature), computed as the chain computes them
     base = (pl.when(pl.col("_b") == 0).then(pl.col("value"))
             .when(pl.col("_a") == 1).then(pl.col("value") - metal)
             .otherwise(metal))
