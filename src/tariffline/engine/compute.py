@@ -53,10 +53,9 @@ def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
     return mask, cite
 
 
-_NOTE_KEYS = ["_note_edition", "_note_line", "_qp", "_partial", "_metal_assumed"]
-# the rows' note keys are told apart by the entry date in place of the edition's note, a function
-# of it and far longer to hash
-_NOTE_JOIN = ["entry_date", *_NOTE_KEYS[1:]]
+# what a row's notes and flags depend on; the entry date stands for the edition's note
+# (``_note_edition``, a function of it and far longer to hash)
+_NOTE_JOIN = ["entry_date", "_note_line", "_qp", "_partial", "_metal_assumed"]
 
 
 def _notes(keys: pl.DataFrame) -> pl.DataFrame:

@@ -229,9 +229,9 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
 
 
 def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
-    """``row_id`` and ``duty_<authority>`` (``fee_<authority>`` for fees, except ``Fee`` itself):
-    the sum of the row's layers of that authority, added in stacking order; null where the row
-    has none. Each authority's sums are scattered into a column by ``numpy.bincount``, not pivoted."""
+    """``row_id`` and ``duty_<authority>`` for each duty authority among the layers (fees, of
+    authority ``Fee``, are left to the caller): the sum of the row's layers of that authority,
+    added in stacking order; null where the row has none. Each authority's sums are scattered into a column by ``numpy.bincount``, not pivoted."""
     import numpy as np
 
     auths = layers.get_column("authority").unique(maintain_order=True).drop_nulls().to_list()

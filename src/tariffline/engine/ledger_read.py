@@ -2,8 +2,9 @@
 
 CSV and Excel cells are read as text; a Parquet column keeps its type when it is a number, a
 date, a time, text or true/false (other types are read as text). The user's columns are kept
-unchanged, and the columns the engine needs are found by name: tariffline's own names, the common column names of ACE entry-summary
-reports and of forwarders' (Flexport-style) templates, or an explicit ``--map``.
+unchanged, and the columns the engine needs are found by name: tariffline's own names, the
+common column names of ACE entry-summary reports and of forwarders' (Flexport-style) templates,
+or an explicit ``--map``.
 
 CSV is read in blocks cut at line ends: a plain block (valid UTF-8, no double quote, no NUL, no
 lone \\r) by Polars string operations, any other line by line with Python's csv module, both
@@ -406,8 +407,9 @@ def _read_failed(path: Path, exc: Exception) -> InputError:
 def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
                 chunk_rows: int = CHUNK_ROWS) -> LedgerChunks:
     """Open a ledger (.csv, .txt, .parquet, .xlsx) to be read in chunks of ``chunk_rows`` (cells
-    as text, Parquet's numbers, dates and text as they are: see :func:`_kept`). The header is read and the columns matched here; the rows as the chunks are
-    iterated (at least one chunk, empty for a header-only ledger)."""
+    as text, Parquet's numbers, dates and text as they are: see :func:`_kept`). The header is
+    read and the columns matched here; the rows as the chunks are iterated (at least one chunk,
+    empty for a header-only ledger)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in LEDGER_FORMATS:

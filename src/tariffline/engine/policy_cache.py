@@ -78,9 +78,9 @@ def _data_files() -> bytes:
     changed in place changes the key, so the full path reads it again (and verifies it against
     its registered SHA-256) instead of the snapshot answering from the old bytes."""
     entries = []
-    mirror = os.environ.get("TARIFFLINE_MIRROR")
+    mirror = os.path.expanduser(os.environ.get("TARIFFLINE_MIRROR", ""))
     if mirror and os.path.isdir(mirror):
-        for folder, dirs, names in os.walk(os.path.expanduser(mirror)):
+        for folder, dirs, names in os.walk(mirror):
             dirs.sort()
             entries += [os.path.join(folder, n) for n in sorted(names)]
     cache = compiled_dir().parent
