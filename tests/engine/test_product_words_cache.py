@@ -66,3 +66,20 @@ def test_another_policy_version_or_scope_uses_another_file(setup):
     other = dataclasses.replace(policy, version="something-else")
     assert sg._products_file(policy, measures) != sg._products_file(other, measures)
     assert sg._products_file(policy, measures) != sg._products_file(policy, measures[1:])
+
+
+def test_a_big_callers_few_new_codes_are_kept(setup):
+    """A caller asking for SAVE_EVERY codes or more (a batch's chunk) has its new codes written
+    even when they are fewer than SAVE_EVERY, so the next process does not compute them again."""
+    policy, measures, codes = setup
+    first = sg._Compiled(policy, measures)
+    first.product_words(codes.head(sg.SAVE_EVERY))
+    more = pl.concat([codes.head(sg.SAVE_EVERY), codes.slice(sg.SAVE_EVERY, 3)])
+    first.product_words(more)
+    assert first.saved == sg.SAVE_EVERY + 3
+    second = sg._Compiled(policy, measures)
+    assert second.product_words(codes.slice(sg.SAVE_EVERY, 3)).height == sg.SAVE_EVERY + 3
+    assert second.saved == sg.SAVE_EVERY + 3  # read, nothing computed again
+    small = sg._Compiled(policy, measures)
+    small.product_words(codes.slice(sg.SAVE_EVERY + 3, 2))  # a lookup's two new codes: not worth a rewrite
+    assert small.saved == sg.SAVE_EVERY + 3

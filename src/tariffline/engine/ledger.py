@@ -16,7 +16,9 @@ order, then :func:`result_columns` (every authority column even when empty).
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +28,7 @@ import polars as pl
 from tariffline.engine.compute import compute_duties
 from tariffline.engine.ledger_read import CHUNK_ROWS, Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
 from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
+from tariffline.errors import InputError
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
 from tariffline.policy.loader import Policy, load_policy
@@ -34,6 +37,7 @@ from tariffline.policy.schema import AUTHORITIES
 NUMBERS = ("value", "quantity", "unit_value", "metal_value")
 DATES = ("entry_date", "loaded_date")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
+WORKERS = 2  # chunks a batch computes at once (benchmarks/bench_scale.py: 2 beat 1 and 3 on 2 cores)
 
 
 def duty_authorities() -> list[str]:
@@ -297,34 +301,54 @@ def entry_chunks(source: LedgerChunks, fees: bool) -> Iterator[Ledger]:
 def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | None = None, *,
               keep: bool = False, as_known_on: dt.date | None = None, claim_preferences: bool = True,
               missing_quantity: str = "error", fees: bool = False, mode: str | None = None,
-              progress: Callable[[int], None] | None = None, policy: Policy | None = None
-              ) -> tuple[dict, pl.DataFrame | None]:
+              progress: Callable[[int], None] | None = None, policy: Policy | None = None,
+              workers: int = WORKERS) -> tuple[dict, pl.DataFrame | None]:
     """Stream a ledger through the engine chunk by chunk: each chunk's rows (:func:`summarise`)
-    go to ``out`` and its layers (:func:`layer_rows`) to ``layers_out`` as they are computed,
+    go to ``out`` and its layers (:func:`layer_rows`) to ``layers_out``, in the ledger's order,
     both written atomically (nothing is moved into place unless every chunk succeeded).
+
+    ``workers`` chunks are computed at once, in threads (the engine's Polars work runs outside
+    the interpreter lock; its shared caches are locked), while the next chunk is read; memory
+    grows with ``workers`` times the chunk, not with the ledger.
 
     Returns the summary (:func:`ledger_summary`, added up over the chunks) and, with ``keep``,
     every row in one frame (memory then grows with the ledger)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a whole number of at least 1, not {workers!r}")
     summary, kept = None, []
+
+    def compute(chunk: Ledger) -> tuple[int, pl.DataFrame, pl.DataFrame | None]:
+        totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
+                                    claim_preferences=claim_preferences, missing_quantity=missing_quantity,
+                                    fees=fees, mode=mode, policy=policy, texts=layers_out is not None)
+        return (chunk.height, summarise(chunk, totals, layers, fees=fees),
+                layer_rows(chunk, layers) if layers_out is not None else None)
+
+    def finish(height: int, result: pl.DataFrame, lays: pl.DataFrame | None) -> None:
+        nonlocal summary
+        if rows_out is not None:
+            rows_out.write(result)
+        if lays is not None:
+            lays_out.write(lays)
+        if keep:
+            kept.append(result)
+        counts = ledger_summary(result)
+        summary = counts if summary is None else {
+            k: (None if v is None else v + counts[k]) for k, v in summary.items()}
+        if progress:
+            progress(height)
+
     with ExitStack() as stack:
         rows_out = stack.enter_context(ChunkedOutput(out)) if out is not None else None
         lays_out = stack.enter_context(ChunkedOutput(layers_out, "layers output")) if layers_out is not None else None
+        pool = stack.enter_context(ThreadPoolExecutor(workers, thread_name_prefix="tariffline-batch"))
+        pending: deque[Future] = deque()
         for chunk in entry_chunks(source, fees):
-            totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
-                                        claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                                        fees=fees, mode=mode, policy=policy, texts=layers_out is not None)
-            result = summarise(chunk, totals, layers, fees=fees)
-            if rows_out is not None:
-                rows_out.write(result)
-            if lays_out is not None:
-                lays_out.write(layer_rows(chunk, layers))
-            if keep:
-                kept.append(result)
-            counts = ledger_summary(result)
-            summary = counts if summary is None else {
-                k: (None if v is None else v + counts[k]) for k, v in summary.items()}
-            if progress:
-                progress(chunk.height)
+            pending.append(pool.submit(compute, chunk))
+            if len(pending) >= workers:
+                finish(*pending.popleft().result())
+        while pending:
+            finish(*pending.popleft().result())
     return summary, (pl.concat(kept, how="vertical_relaxed") if keep else None)
 
 

@@ -137,6 +137,7 @@ class _Compiled:
         """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
         with self.lock:
             codes = codes.drop_nulls().unique()
+            asked = codes.len()
             if self.prod is None and self.disk is not None and not self.saved:
                 self.prod = _read_products(self.disk, self.nwords)
                 self.saved = self.prod.height if self.prod is not None else -1
@@ -152,7 +153,8 @@ class _Compiled:
                     *_pack([f"_pp_{bm.id}" if f"_pp_{bm.id}" in masks.columns else None
                             for bm in self.measures], "_qw"))
                 self.prod = new if self.prod is None else pl.concat([self.prod, new])
-                if self.disk is not None and self.prod.height - max(self.saved, 0) >= SAVE_EVERY:
+                unsaved = self.prod.height - max(self.saved, 0)
+                if self.disk is not None and unsaved and (unsaved >= SAVE_EVERY or asked >= SAVE_EVERY):
                     _write_products(self.disk, self.prod)
                     self.saved = self.prod.height
             return self.prod
@@ -180,7 +182,10 @@ class _Compiled:
         return hit
 
 
-SAVE_EVERY = 500  # new codes' product words that make the file on disk worth rewriting
+# new codes' product words that make the file on disk worth rewriting; a caller asking for this
+# many codes (a batch's chunk) has its few new ones kept too, so that the next run does not
+# resolve every product list again for them (a few hundred milliseconds)
+SAVE_EVERY = 500
 _MAGIC = b"tariffline product words 1\n"
 
 

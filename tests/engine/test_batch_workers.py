@@ -1,0 +1,50 @@
+"""A batch computing several chunks at once (``run_batch(workers=...)``) writes the same rows, in
+the ledger's order, as one computing a chunk at a time; a bad ``workers`` is refused by name.
+
+Duty figures (as in test_batch_streaming): 8703.23.01 from Japan entered 1 Oct 2025 owes 15%
+all-in (EO 14345, HTS 9903.94.41), 4,500 on 30,000; 9503.00.00 from Japan entered 1 Jun 2024 owes 0
+(MFN free, no Chapter 99 measure then); '87' is not an HTS code."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from tariffline.engine.ledger import open_ledger, run_batch
+from tariffline.errors import InputError
+
+ROWS = [("8703.23.01", "2025-10-01", 30000.0, 4500.0), ("9503.00.00", "2024-06-01", 1000.0, 0.0),
+        ("87", "2025-10-01", 1000.0, None)]
+
+
+@pytest.fixture()
+def ledger(tmp_path):
+    n = 97  # 13 chunks of 8 rows, the last short
+    path = tmp_path / "ledger.parquet"
+    pl.DataFrame({"hts": [ROWS[i % 3][0] for i in range(n)], "origin": ["JP"] * n,
+                  "entry_date": [ROWS[i % 3][1] for i in range(n)], "value": [ROWS[i % 3][2] for i in range(n)],
+                  "ref": [f"r{i}" for i in range(n)]}).write_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("workers", [2, 3, 16])
+def test_workers_write_what_one_worker_writes_in_order(ledger, tmp_path, workers):
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    s1, _ = run_batch(open_ledger(ledger, {}, 8), one, tmp_path / "l1.parquet", workers=1)
+    sn, _ = run_batch(open_ledger(ledger, {}, 8), many, tmp_path / "ln.parquet", workers=workers)
+    assert s1 == sn
+    got = pl.read_parquet(many)
+    assert_frame_equal(got, pl.read_parquet(one))
+    assert_frame_equal(pl.read_parquet(tmp_path / "ln.parquet"), pl.read_parquet(tmp_path / "l1.parquet"))
+    assert got["ref"].to_list() == [f"r{i}" for i in range(97)]
+    assert got["total_duty"].to_list() == [ROWS[i % 3][3] for i in range(97)]
+    assert got["error"].is_not_null().to_list() == [i % 3 == 2 for i in range(97)]
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_a_bad_worker_count_is_refused_and_nothing_is_written(ledger, tmp_path, workers):
+    out = tmp_path / "out.parquet"
+    with pytest.raises(InputError, match="workers must be a whole number"):
+        run_batch(open_ledger(ledger, {}, 8), out, workers=workers)
+    assert not out.exists()
