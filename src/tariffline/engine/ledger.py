@@ -37,7 +37,7 @@ from tariffline.policy.schema import AUTHORITIES
 NUMBERS = ("value", "quantity", "unit_value", "metal_value")
 DATES = ("entry_date", "loaded_date")
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d")
-WORKERS = 2  # chunks a batch computes at once (benchmarks/bench_scale.py: 2 beat 1 and 3 on 2 cores)
+WORKERS = 2  # chunks a batch computes at once (on 2 cores 2 beat 1 and 3: docs/scaling.md)
 
 
 def duty_authorities() -> list[str]:
