@@ -62,6 +62,27 @@ def test_special_rates_are_the_editions_own(small):
     assert got.filter(pl.col("adv").ne_missing(pl.col("pref_adv"))).height == 0
 
 
+def test_special_rows_find_each_lines_own_program_rate_and_nothing_else(small):
+    """special_rows (the preference lookup column1 uses) gives, for each (line, program) the
+    edition prints, that line's own rate for it; a program the line does not print, an unknown
+    program, a null program and a missing line give -1."""
+    table, _, _, place = small
+    directory = parsed_dirs([e for e in editions() if e.name == PAIR[1]])[PAIR[1]]
+    special = scan_parsed(directory, "special").select("hts", "program", "adv").collect()
+    sample = special.filter(pl.col("hts").str.len_chars() == 10).head(2000)
+    cids = table.cids(table.code_places(sample.get_column("hts")), np.full(sample.height, place[PAIR[1]]))
+    rows = table.special_rows(pl.Series(cids, dtype=pl.Int32), sample.get_column("program"))
+    assert (rows >= 0).all()
+    got = table.special.get_column("pref_adv").gather(rows)
+    assert (got.ne_missing(sample.get_column("adv"))).sum() == 0
+    assert (table.special.get_column("program").gather(rows) == sample.get_column("program")).all()
+    printed = set(special.filter(pl.col("hts") == sample["hts"][0]).get_column("program"))
+    absent = next(p for p in sorted(set(table.special["program"])) if p not in printed)
+    misses = table.special_rows(pl.Series([cids[0], cids[0], cids[0], None, -1], dtype=pl.Int32),
+                                pl.Series([absent, "no such program", None, "A", "A"], dtype=pl.Utf8))
+    assert misses.tolist() == [-1] * 5
+
+
 def test_an_8_digit_code_printed_only_as_10_digit_lines_takes_its_first_child(small):
     table, _, _, place = small
     code = pl.Series(["74081160"])

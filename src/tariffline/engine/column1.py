@@ -28,6 +28,7 @@ from tariffline.engine.line_table import (
 from tariffline.engine.line_table import line_key as _key
 from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
+from tariffline.engine.rare import where_needed
 from tariffline.errors import DataError
 from tariffline.hts.editions import EditionInfo, edition_for, editions
 from tariffline.hts.loader import parsed_dirs, parsed_stamp
@@ -73,14 +74,53 @@ def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
     return {}
 
 
-def _edition_per_day(days: list[dt.date]) -> pl.DataFrame:
-    """entry_date -> edition used and the note owed when it is not the edition in force."""
+@functools.lru_cache(maxsize=4)
+def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, int]], list[str | None]]:
+    """(day number -> (edition place, note number), the notes): :func:`_days_memo` as numbers,
+    the note owed when the edition used is not the one in force numbered (0: none)."""
+    return {}, [None]
+
+
+def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np.ndarray, pl.Series, pl.Series]:
+    """(edition place, note number, edition, note) of each entry date (``names``: the editions
+    in calendar order): chosen once per distinct day and spread to the rows by position
+    (-1, 0 and null where there is no date)."""
     pool = tuple(editions())
-    memo = _days_memo(pool)
-    chosen = [memo.get(d) or memo.setdefault(d, edition_for(d, list(pool))) for d in days]
-    return pl.DataFrame({"entry_date": days, "edition": [e.name for e in chosen],
-                         "_note_edition": [e.note or None for e in chosen]},
-                        schema={"entry_date": pl.Date, "edition": pl.Utf8, "_note_edition": pl.Utf8})
+    memo, notes = _day_places(pool)
+    editions_on = _days_memo(pool)
+    number = dates.cast(pl.Int32)
+    known = number.is_not_null().to_numpy()
+    day = number.fill_null(0).to_numpy().astype(np.int64)
+    first = int(day[known].min()) if known.any() else 0
+    span = int(day[known].max()) - first + 1 if known.any() else 0
+    if span <= 1 << 20:  # dates within ~2,900 years (any real ledger): distinct days by counting
+        present = np.zeros(span + 1, dtype=bool)
+        present[np.where(known, day - first, span)] = True
+        present[span] = False
+        seen = np.flatnonzero(present) + first
+        which = np.where(known, np.cumsum(present)[np.where(known, day - first, 0)] - 1, -1)
+    else:
+        seen = np.unique(day[known])
+        which = np.where(known, np.searchsorted(seen, day), -1)
+    index = {n: i for i, n in enumerate(names)}
+    chosen = []
+    for x in seen.tolist():
+        got = memo.get(x)
+        if got is None:
+            d = _EPOCH + dt.timedelta(days=x)
+            e = editions_on.get(d) or editions_on.setdefault(d, edition_for(d, list(pool)))
+            if e.note and e.note not in notes:
+                notes.append(e.note)
+            got = memo[x] = (index.get(e.name, -1), notes.index(e.note) if e.note else 0)
+        chosen.append(got)
+    per_day = np.array(chosen + [(-1, 0)], dtype=np.int64).reshape(-1, 2)[which]
+    place, note = per_day[:, 0], per_day[:, 1]
+    at = pl.Series(place, dtype=pl.Int64)
+    edition = names.gather(pl.select(pl.when(at >= 0).then(at)).to_series()).alias("edition")
+    return place, note, edition, pl.Series("_note_edition", notes, dtype=pl.Utf8).gather(note)
+
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 def code_index() -> pl.DataFrame:
@@ -113,12 +153,9 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     nearest in time that has it (flagged). Each is an index into the table's (code x edition) grid.
     """
     cal = calendar()
-    index = _edition_index()
-    days = df.get_column("entry_date").drop_nulls().unique().sort().to_list()
-    df = df.join(_edition_per_day(days), on="entry_date", how="left", maintain_order="left")
-    used = [n for n in df.get_column("edition").unique().to_list() if n is not None]
-    table = line_table(used)
-    ei = df.get_column("edition").replace_strict(index, default=-1, return_dtype=pl.Int64).to_numpy()
+    ei, note_id, edition, note_edition = _edition_per_row(df.get_column("entry_date"), cal.get_column("edition"))
+    df = df.hstack([edition, note_edition, pl.Series("_note_id", note_id, dtype=pl.Int32)])
+    table = line_table([n for n in edition.unique().to_list() if n is not None])
     hts10 = df.get_column("hts10")
     place10, place8 = table.code_places_with_parent(hts10)
     exact, eight = table.cids(place10, ei), table.cids(place8, ei)
@@ -129,9 +166,8 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
     if rest.any():
         if len(table.editions) < len(cal):  # the nearest edition holding it may be any on hand
             table = line_table(cal["edition"].to_list())
-        epoch = dt.date(1970, 1, 1)
-        starts = np.array([(d - epoch).days for d in cal["effective_from"]])
-        ends = np.array([(d - epoch).days if d else 10**9 for d in cal["effective_to"]])
+        starts = np.array([(d - _EPOCH).days for d in cal["effective_from"]])
+        ends = np.array([(d - _EPOCH).days if d else 10**9 for d in cal["effective_to"]])
         day = df.get_column("entry_date").cast(pl.Int32).fill_null(0).to_numpy()[rest]
         alt[rest] = table.nearest(place10[rest], day, starts, ends)
     alt_cid = table.cids(np.where(alt >= 0, place10, -1), alt)
@@ -152,20 +188,18 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None).alias("line_hts"),
     )
     labels = dict(zip(cal["edition"], cal["edition_label"]))
+    suffix_gone = ~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)
+    elsewhere = ~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null() & pl.col("_alt").is_not_null()
     note_line = (
-        pl.when(~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)).then(
-            pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
-        .when(~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null() & pl.col("_alt").is_not_null())
-        .then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt"))
-        .otherwise(None).alias("_note_line"))
-    df = df.with_columns(note_line)
+        pl.when(suffix_gone).then(pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
+        .when(elsewhere).then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt")))
+    df = df.with_columns(where_needed(df, suffix_gone | elsewhere, note_line, "_note_line"))
     df = _with_contents(df, table.contents, ["hts_dotted", "description", *GEN_COLS])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
-    df = df.with_columns(
-        pl.when(pl.col("error").is_null() & pl.col("line_hts").is_null()).then(missing)
-        .otherwise(pl.col("error")).alias("error"))
+    df = df.with_columns(pl.coalesce(
+        "error", where_needed(df, pl.col("error").is_null() & pl.col("line_hts").is_null(), missing, "error")))
     return df.drop("_exact", "_eight", "_child", "_alt")
 
 
@@ -253,9 +287,11 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
                   .join(programs.select("_pid", "program", "origin_iso", "p_start", "p_end"),
                         on="origin_iso", how="inner")
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))
-                          & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program"))))
-                  .join(special, on=["_cid", "program"], how="inner")
-                  .filter(pl.col("pref_parse_error").is_null() & pl.col("pref_adv").is_not_null()))
+                          & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program")))))
+        rates = table.special_rows(cand.get_column("_cid"), cand.get_column("program"))
+        cand = (cand.filter(pl.Series(rates >= 0))
+                .hstack(special.drop("_cid", "program").gather(rates[rates >= 0]))
+                .filter(pl.col("pref_parse_error").is_null() & pl.col("pref_adv").is_not_null()))
         p_amt, p_est, p_prob = _duty("pref")
         cand = (cand.with_columns(p_amt.alias("p_amount"), p_est.alias("p_est"), p_prob.alias("p_prob"))
                     .filter(pl.col("p_prob").is_null())

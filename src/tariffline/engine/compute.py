@@ -53,9 +53,9 @@ def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
     return mask, cite
 
 
-# what a row's notes and flags depend on; the entry date stands for the edition's note
-# (``_note_edition``, a function of it and far longer to hash)
-_NOTE_JOIN = ["entry_date", "_note_line", "_qp", "_partial", "_metal_assumed"]
+# what a row's notes and flags depend on; ``_note_id`` (column1.locate_lines) stands for the
+# edition's note (``_note_edition``, far longer to hash)
+_NOTE_JOIN = ["_note_id", "_note_line", "_qp", "_partial", "_metal_assumed"]
 
 
 def _notes(keys: pl.DataFrame) -> pl.DataFrame:
@@ -142,10 +142,13 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     ).with_columns(
         (pl.col("total_duty") / pl.col("value")).alias("total_rate"),
     )
+    # a measure id per column 1 authority (a handful), not text work on every row
+    c1_ids = {a: "column1:" + a.lower().replace(" ", "_")
+              for a in df.get_column("c1_authority").unique().drop_nulls().to_list()}
     col1_layer = df.lazy().filter(ok).select(
         pl.col("row_id").cast(pl.Int64),
         pl.col("c1_authority").alias("authority"),
-        (pl.lit("column1:") + pl.col("c1_authority").str.to_lowercase().str.replace_all(" ", "_")).alias("measure_id"),
+        pl.col("c1_authority").replace_strict(c1_ids, default=None, return_dtype=pl.Utf8).alias("measure_id"),
         pl.col("hts_dotted").alias("heading"),
         pl.col("c1_rate_text").alias("description"),
         (pl.col("c1_amount") / pl.col("value")).alias("rate"),
@@ -157,9 +160,10 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         pl.lit("").alias("legal_history"),
         pl.col("c1_confidence").alias("confidence"),
     )
-    ok_ids = df.lazy().filter(ok).select(pl.col("row_id").cast(pl.Int64))
+    # the measures' layers of rows found in error are dropped (the error rows are the few)
+    bad_ids = df.lazy().filter(~ok).select(pl.col("row_id").cast(pl.Int64))
     parts = [col1_layer.cast(LAYER_SCHEMA)] + [
-        f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(ok_ids, on="row_id", how="semi")
+        f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(bad_ids, on="row_id", how="anti")
         for f in measure_layers
     ]
     # stacking order: column 1 first, then the measures in evaluation order

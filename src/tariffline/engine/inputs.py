@@ -18,6 +18,7 @@ import polars as pl
 
 from tariffline.countries import to_iso2
 from tariffline.engine.quantities import with_unit_keys
+from tariffline.engine.rare import where_needed
 from tariffline.errors import InputError
 
 COVERAGE_START = dt.date(2018, 1, 1)  # the engine's rules reach back to 1 Jan 2018
@@ -74,13 +75,17 @@ def _range_text(name: str) -> str:
     return f"{label} must be a positive finite number from {lo:g} to {hi:g}"
 
 
-def _number_error(name: str) -> pl.Expr:
+def _number_bad(name: str) -> pl.Expr:
     lo, hi = LIMITS[name]
     c = pl.col(name)
     bad = ~c.is_finite() | ((c < lo) | (c > hi))
     if name in ZERO_OK:
         bad &= c != 0
-    return pl.when(c.is_not_null() & bad).then(pl.lit(_range_text(name) + ", not ") + c.cast(pl.Utf8))
+    return c.is_not_null() & bad
+
+
+def _number_error(name: str) -> pl.Expr:
+    return pl.when(_number_bad(name)).then(pl.lit(_range_text(name) + ", not ") + pl.col(name).cast(pl.Utf8))
 
 
 def _origin_table(origins: list[str | None]) -> pl.DataFrame:
@@ -126,6 +131,11 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     df = df.join(origins, on="origin", how="left", nulls_equal=True, maintain_order="left")
     hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
     horizon = date_horizon()
+    day = pl.col("entry_date")
+    problem = pl.any_horizontal(
+        ~hts_ok.fill_null(False), pl.col("_origin_error").is_not_null(), day.is_null(), day < COVERAGE_START,
+        day > horizon, pl.col("value").is_null(), *[_number_bad(n) for n in LIMITS],
+        pl.col("metal_value") > pl.col("value"))
     error = pl.coalesce(
         pl.when(pl.col("hts").is_null()).then(pl.lit("HTS code is missing"))
         .when(~hts_ok.fill_null(False)).then(
@@ -146,4 +156,4 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("metal_value") > pl.col("value")).then(
             pl.lit("metal value must be between 0 and the customs value")),
     )
-    return df.with_columns(error.alias("error")).drop("_origin_error")
+    return df.with_columns(where_needed(df, problem, error, "error")).drop("_origin_error")

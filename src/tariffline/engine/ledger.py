@@ -28,6 +28,7 @@ import polars as pl
 from tariffline.engine.compute import compute_duties
 from tariffline.engine.ledger_read import CHUNK_ROWS, Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
 from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
+from tariffline.engine.rare import where_needed
 from tariffline.errors import InputError
 from tariffline.fees import fee_layers, load_fees, mode_expr, normalise_mode
 from tariffline.law import law_currency
@@ -155,14 +156,14 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
         ok = pl.col("error").is_null()
         t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate", "_headings")
                            if c in t.columns)
-        late = pl.when(ok & (pl.col("entry_date") > law.current_through)).then(
-            pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
-            + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
-                     "law as known then; later actions are not encoded"))
-        read = pl.lit(raw.get_column("_read_warning"))
-        t = t.with_columns(  # the row's warnings joined by " | " (null when none)
-            pl.when(read.is_null() & late.is_null()).then(None)
-            .otherwise(pl.concat_str(read, late, separator=" | ", ignore_nulls=True)).alias("warnings"))
+        late = (pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
+                + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
+                         "law as known then; later actions are not encoded"))
+        t = t.with_columns(raw.get_column("_read_warning").alias("_read"),
+                           where_needed(t, ok & (pl.col("entry_date") > law.current_through), late, "_late"))
+        t = t.with_columns(where_needed(  # the row's warnings joined by " | " (null when none)
+            t, pl.col("_read").is_not_null() | pl.col("_late").is_not_null(),
+            pl.concat_str("_read", "_late", separator=" | ", ignore_nulls=True), "warnings")).drop("_read", "_late")
         cell_errors = t.get_column("_cell_error").is_not_null().any()  # the engine's errors have no layers
         lay = res.layers.join(t.filter(ok).select("row_id"), on="row_id", how="semi") if cell_errors else res.layers
         if fees:  # fees add notes: summarise joins the lists again
@@ -235,7 +236,8 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
 def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
     """``row_id`` and ``duty_<authority>`` for each duty authority among the layers (fees, of
     authority ``Fee``, are left to the caller): the sum of the row's layers of that authority,
-    added in stacking order; null where the row has none. Each authority's sums are scattered into a column by ``numpy.bincount``, not pivoted."""
+    added in stacking order; null where the row has none. The sums are scattered into columns by
+    ``numpy.bincount`` over (authority, row) cells, not pivoted."""
     import numpy as np
 
     auths = layers.get_column("authority").unique(maintain_order=True).drop_nulls().to_list()
@@ -250,18 +252,13 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
         at = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
               .select(pl.col("_p").alias("r"), "a", "amount"))
     row, auth, amount = (at.get_column(c).to_numpy() for c in ("r", "a", "amount"))
-    order = np.argsort(auth, kind="stable")  # the layers of each authority, in stacking order
-    bounds = np.searchsorted(auth[order], np.arange(len(auths) + 1))
+    # one bin per (authority, row): bincount adds each bin's layers in their order, stacking order
+    cell = auth * n + row
+    sums = np.bincount(cell, weights=amount, minlength=len(auths) * n).astype(np.float64).reshape(len(auths), n)
+    seen = np.bincount(cell, minlength=len(auths) * n).reshape(len(auths), n) > 0
+    sums[~seen] = np.nan  # no layer: null below
     columns = [pl.Series("row_id", row_ids.cast(pl.Int64))]
-    for j, a in enumerate(auths):
-        if a == "Fee":
-            continue
-        mine = order[bounds[j]:bounds[j + 1]]
-        sums = np.bincount(row[mine], weights=amount[mine], minlength=n)
-        seen = np.zeros(n, dtype=bool)
-        seen[row[mine]] = True
-        sums[~seen] = np.nan  # no layer: null below
-        columns.append(pl.Series(f"duty_{a}", sums, nan_to_null=True))
+    columns += [pl.Series(f"duty_{a}", sums[j], nan_to_null=True) for j, a in enumerate(auths) if a != "Fee"]
     return pl.DataFrame(columns)
 
 

@@ -118,6 +118,27 @@ class LineTable:
                  .get_column("_p").fill_null(-1).to_numpy())
         return np.where(probe > 0, found, -1)
 
+    @functools.cached_property
+    def _special_keys(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """(program -> number, sorted keys ``cid * programs + number``, the ``special`` row of each)."""
+        programs = {p: i for i, p in enumerate(sorted(self.special.get_column("program").unique().drop_nulls()))}
+        keys = self.special.select(pl.col("_cid").cast(pl.Int64) * len(programs) + pl.col("program").replace_strict(
+            programs, return_dtype=pl.Int64)).to_series().to_numpy()
+        order = np.argsort(keys, kind="stable")
+        return programs, keys[order], order
+
+    def special_rows(self, cids: pl.Series, programs: pl.Series) -> np.ndarray:
+        """The ``special`` row of each (``cid``, program) (-1: the line has no rate for the
+        program), by a binary search in the table's sorted keys (no hash of its rows per call)."""
+        number, keys, order = self._special_keys
+        if not len(keys):
+            return np.full(len(cids), -1, dtype=np.int64)
+        code = programs.replace_strict(number, default=-1, return_dtype=pl.Int64).to_numpy()
+        cid = cids.cast(pl.Int64).fill_null(-1).to_numpy()
+        probe = cid * len(number) + code
+        at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
+        return np.where((code >= 0) & (cid >= 0) & (keys[at] == probe), order[at], -1)
+
     def cids(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
         """``cid`` of each (code place, edition place) (-1 where either is -1 or no line)."""
         ok = (places >= 0) & (edition >= 0)

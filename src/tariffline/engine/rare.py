@@ -1,0 +1,32 @@
+"""Values needed on few rows (error messages, notes), computed on those rows only.
+
+Polars computes every branch of ``when/then`` on every row: a message built with ``then`` for a
+row in a thousand still formats and joins text for all of them, which on a big ledger costs
+more than the duty. :func:`where_needed` evaluates the condition first and the value only on
+the rows where it holds (none: no work at all); the result is the same column.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def where_needed(df: pl.DataFrame, need: pl.Expr, value: pl.Expr, name: str,
+                 dtype: pl.DataType = pl.Utf8) -> pl.Series:
+    """``pl.when(need).then(value)`` over ``df`` as a Series called ``name``, with ``value``
+    computed on the rows where ``need`` is true only (null elsewhere and where ``need`` is null)."""
+    mask = _column(df, need.fill_null(False))
+    count = int(mask.sum())
+    if count == 0:
+        return pl.repeat(None, df.height, dtype=dtype, eager=True).alias(name)
+    if count == df.height:
+        return _column(df, value.cast(dtype)).alias(name)
+    values = _column(df.filter(mask), value.cast(dtype))
+    # each row's place among the rows that need a value (null where it needs none)
+    place = pl.select(pl.when(mask).then(mask.cast(pl.Int64).cum_sum() - 1)).to_series()
+    return values.gather(place).alias(name)
+
+
+def _column(df: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """``expr`` over ``df``, one value per row (a literal broadcast to the rows)."""
+    return df.select(pl.repeat(0, pl.len()).alias("_"), expr.alias("_value")).get_column("_value")
