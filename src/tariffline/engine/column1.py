@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 
 import numpy as np
 import polars as pl
@@ -30,7 +31,7 @@ from tariffline.engine.measures import program_open_expr
 from tariffline.engine.quantities import specific_part, with_unit_keys
 from tariffline.engine.rare import where_needed
 from tariffline.errors import DataError
-from tariffline.hts.editions import EditionInfo, edition_for, editions
+from tariffline.hts.editions import EditionInfo, editions, editions_for
 from tariffline.hts.loader import parsed_dirs, parsed_stamp
 from tariffline.policy.loader import Policy
 
@@ -75,10 +76,10 @@ def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
 
 
 @functools.lru_cache(maxsize=4)
-def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, int]], list[str | None]]:
-    """(day number -> (edition place, note number), the notes): :func:`_days_memo` as numbers,
-    the note owed when the edition used is not the one in force numbered (0: none)."""
-    return {}, [None]
+def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, int]], dict[str | None, int]]:
+    """(day number -> (edition place, note number), note -> number): :func:`_days_memo` as
+    numbers, the note owed when the edition used is not the one in force numbered (0: none)."""
+    return {}, {None: 0}
 
 
 def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np.ndarray, pl.Series, pl.Series]:
@@ -103,21 +104,23 @@ def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np
         seen = np.unique(day[known])
         which = np.where(known, np.searchsorted(seen, day), -1)
     index = {n: i for i, n in enumerate(names)}
-    chosen = []
-    for x in seen.tolist():
-        got = memo.get(x)
-        if got is None:
-            d = _EPOCH + dt.timedelta(days=x)
-            e = editions_on.get(d) or editions_on.setdefault(d, edition_for(d, list(pool)))
-            if e.note and e.note not in notes:
-                notes.append(e.note)
-            got = memo[x] = (index.get(e.name, -1), notes.index(e.note) if e.note else 0)
-        chosen.append(got)
+    with _DAYS_LOCK:  # (batch chunks are computed in threads: a note's number is given once)
+        new = [x for x in seen.tolist() if x not in memo]
+        asked = [d for d in (_EPOCH + dt.timedelta(days=x) for x in new) if d not in editions_on]
+        editions_on.update(zip(asked, editions_for(asked, list(pool)) if asked else []))
+        for x in new:
+            e = editions_on[_EPOCH + dt.timedelta(days=x)]
+            memo[x] = (index.get(e.name, -1), notes.setdefault(e.note or None, len(notes)))
+        chosen = [memo[x] for x in seen.tolist()]
+        texts = list(notes)
     per_day = np.array(chosen + [(-1, 0)], dtype=np.int64).reshape(-1, 2)[which]
     place, note = per_day[:, 0], per_day[:, 1]
     at = pl.Series(place, dtype=pl.Int64)
     edition = names.gather(pl.select(pl.when(at >= 0).then(at)).to_series()).alias("edition")
-    return place, note, edition, pl.Series("_note_edition", notes, dtype=pl.Utf8).gather(note)
+    return place, note, edition, pl.Series("_note_edition", texts, dtype=pl.Utf8).gather(note)
+
+
+_DAYS_LOCK = threading.Lock()
 
 
 _EPOCH = dt.date(1970, 1, 1)

@@ -23,6 +23,7 @@ Effective dates and their sources are listed in ASSUMPTIONS.md (HTS-01..HTS-04, 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -390,14 +391,30 @@ def edition_for(day: dt.date, candidates: list[EditionInfo] | None = None) -> Ed
     year's staged rates), else the earliest edition of that year on hand, else the latest earlier
     edition on hand, else the earliest on hand. ``note`` says which and why.
     """
+    return editions_for([day], candidates)[0]
+
+
+def editions_for(days: list[dt.date], candidates: list[EditionInfo] | None = None) -> list[EditionInfo]:
+    """:func:`edition_for` of each day, the editions on hand sorted and grouped by HTS year once
+    (a ledger asks thousands of days)."""
     pool = sorted(candidates if candidates is not None else editions(), key=lambda e: e.effective_from)
     if not pool:
         raise DataError("no HTS edition is on hand")
-    for e in reversed(pool):
+    starts = [e.effective_from for e in pool]
+    by_year: dict[int | None, list[EditionInfo]] = {}
+    for e in pool:
+        by_year.setdefault(hts_year(e), []).append(e)
+    return [_edition_on(day, pool, starts, by_year) for day in days]
+
+
+def _edition_on(day: dt.date, pool: list[EditionInfo], starts: list[dt.date],
+                by_year: dict[int | None, list[EditionInfo]]) -> EditionInfo:
+    """edition_for(day) over ``pool`` (sorted by start; ``starts`` its start dates)."""
+    earlier = pool[:bisect.bisect_right(starts, day)]  # (no later edition can be in force)
+    for e in reversed(earlier):
         if e.in_force(day):
             return e
-    earlier = [e for e in pool if e.effective_from <= day]
-    same_year = [e for e in pool if hts_year(e) == day.year]
+    same_year = by_year.get(day.year, [])
     record = change_record_for(day)
     if earlier and record is not None and earlier[-1].effective_to is not None \
             and record[2] >= earlier[-1].effective_to:
