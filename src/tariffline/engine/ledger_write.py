@@ -125,9 +125,13 @@ class ChunkedOutput:
         if self.parquet is None:
             text = [f.name for f in table.schema if f.type == pa.string_view()]  # (Polars' text, newest level)
             # statistics on the text columns cost more to write than they help readers; a
-            # dictionary pays on text (few distinct notes, headings, codes), not on amounts
-            self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd", use_dictionary=text,
-                                            write_statistics=[f.name for f in table.schema if f.name not in text])
+            # dictionary pays on text (few distinct notes, headings, codes), not on amounts; zstd
+            # shrinks text, while amounts hardly compress: LZ4 on them costs a sixth less of
+            # the write for a fifth more bytes (2M-row batch output: 1.28 s, 99 MB vs 1.53 s, 82 MB)
+            self.parquet = pq.ParquetWriter(
+                self.fh, table.schema, use_dictionary=text,
+                compression={f.name: "zstd" if f.name in text else "lz4" for f in table.schema},
+                write_statistics=[f.name for f in table.schema if f.name not in text])
         self.parquet.write_table(table)
 
     def _xlsx(self, df: pl.DataFrame, rows_before: int) -> None:
