@@ -23,7 +23,7 @@ from tariffline.engine import compute_duties, scalar
 from tariffline.engine import timeline as _timeline
 from tariffline.engine.inputs import check_date, check_number
 from tariffline.engine.lookup import ENGINE
-from tariffline.engine.ledger import check_output, open_ledger, run_batch
+from tariffline.engine.ledger import WORKERS, check_output, open_ledger, run_batch
 from tariffline.engine.ledger_read import CHUNK_ROWS, parse_map
 from tariffline.fees import fee_layers, normalise_mode
 from tariffline.errors import InputError
@@ -146,7 +146,8 @@ def timeline(hts: str, *, origin: str, start: str | dt.date, end: str | dt.date,
 def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str | dt.date | None = None,
           claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
           mode: str | None = None, column_map: str | dict[str, str] | None = None,
-          layers_out: str | Path | None = None, chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame | dict:
+          layers_out: str | Path | None = None, chunk_rows: int = CHUNK_ROWS,
+          workers: int = WORKERS) -> pl.DataFrame | dict:
     """Duties for every row of a ledger (.csv, .parquet, .xlsx); bad rows carry an ``error``.
 
     The user's columns come first, unchanged; then tariffline's in a fixed order
@@ -158,7 +159,9 @@ def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str
     .json, .ndjson; checked before any work is done) the ledger is streamed: read, computed and
     written chunk by chunk in bounded memory, and the counts are returned (rows, errors,
     warnings, total_duty, total_fees, total_owed). ``layers_out``: every layer, streamed too.
-    ``chunk_rows``: rows read, computed and written at a time (memory grows with it)."""
+    ``chunk_rows``: rows read, computed and written at a time (memory grows with it).
+    ``workers``: chunks computed at once, in threads (memory grows with workers x chunk_rows;
+    the rows come out in the ledger's order whatever the number)."""
     if out is not None:
         out = check_output(out)
     if layers_out is not None:
@@ -170,5 +173,5 @@ def batch(ledger: str | Path, out: str | Path | None = None, *, as_known_on: str
     summary, rows = run_batch(open_ledger(Path(ledger), mapping, chunk_rows), out, layers_out, keep=out is None,
                               as_known_on=parse_date(as_known_on) if as_known_on else None,
                               claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                              fees=fees, mode=mode)
+                              fees=fees, mode=mode, workers=workers)
     return rows if out is None else summary

@@ -16,6 +16,7 @@ from tariffline.dates import parse_date
 from tariffline.errors import InputError
 
 BATCH_CHUNK_ROWS = 200_000  # engine.ledger_read.CHUNK_ROWS, not imported at start (tests/cli check)
+BATCH_WORKERS = 2  # engine.ledger.WORKERS, likewise
 ROWS_FAILED_EXIT = 3  # batch: the output was written but some rows carry an error
 _MODE_HELP = "Mode of transport: ocean, air, truck or rail (the HMF is charged on ocean only)."
 
@@ -130,6 +131,8 @@ def register(app: typer.Typer) -> None:
                                                 help="Dask scheduler address (default: a local cluster)."),
         chunk_rows: int = typer.Option(BATCH_CHUNK_ROWS, "--chunk-rows", min=1,
                                        help="Rows read, computed and written at a time (memory grows with it)."),
+        workers: int = typer.Option(BATCH_WORKERS, "--workers", min=1,
+                                    help="Chunks computed at once (memory grows with workers x chunk rows)."),
     ) -> None:
         """Duties for a whole import ledger; a bad row gets an error in its row, nothing is dropped.
 
@@ -168,7 +171,7 @@ def register(app: typer.Typer) -> None:
                 source, out_path, layers_path, as_known_on=parse_date(as_known_on) if as_known_on else None,
                 claim_preferences=not no_preference,
                 missing_quantity="ave_estimate" if estimate_missing_quantity else "error",
-                fees=fees, mode=mode, progress=lambda n: bar.update(task, advance=n))
+                fees=fees, mode=mode, progress=lambda n: bar.update(task, advance=n), workers=workers)
         fee_text = (f"; total fees {_money(s['total_fees'])}; total owed {_money(s['total_owed'])}"
                     if fees else "")
         console.print(f"{s['rows']:,} rows -> {out_path}; {s['errors']:,} with errors; "
