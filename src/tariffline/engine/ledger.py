@@ -254,8 +254,9 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
     row, auth, amount = (at.get_column(c).to_numpy() for c in ("r", "a", "amount"))
     # one bin per (authority, row): bincount adds each bin's layers in their order, stacking order
     cell = auth * n + row
-    sums = np.bincount(cell, weights=amount, minlength=len(auths) * n).astype(np.float64).reshape(len(auths), n)
-    seen = np.bincount(cell, minlength=len(auths) * n).reshape(len(auths), n) > 0
+    cells = len(auths) * n
+    sums = np.bincount(cell, weights=amount, minlength=cells).astype(np.float64, copy=False).reshape(len(auths), n)
+    seen = np.bincount(cell, minlength=cells).reshape(len(auths), n) > 0
     sums[~seen] = np.nan  # no layer: null below
     columns = [pl.Series("row_id", row_ids.cast(pl.Int64))]
     columns += [pl.Series(f"duty_{a}", sums[j], nan_to_null=True) for j, a in enumerate(auths) if a != "Fee"]
