@@ -295,10 +295,9 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     layers = _layers(rows, sig_layers, policy, view, texts)
     if layers.get_column("row_id").is_sorted():  # (in row order, as rows are): grouped by slicing
         layers = layers.with_columns(pl.col("row_id").set_sorted())
-    extra = layers.group_by("row_id", maintain_order=True).agg(  # (headings joined without a list per row)
-        pl.col("amount").sum().alias("_extra"), pl.col("heading").drop_nulls().str.join(";").alias("_heads"),
-        pl.col("heading").count().alias("_nheads"))
-    heads = pl.when(pl.col("_nheads") > 0).then(pl.col("_heads"))
+    extra = layers.group_by("row_id", maintain_order=True).agg(
+        pl.col("amount").sum().alias("_extra"), pl.col("heading").drop_nulls().alias("_heads"))
+    heads = pl.when(pl.col("_heads").list.len() > 0).then(pl.col("_heads").list.join(";"))
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
              .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial",
                      heads.alias("_heads")).collect(engine="in-memory"))
