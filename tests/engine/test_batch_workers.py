@@ -86,7 +86,10 @@ def test_threads_meeting_new_days_at_once_give_each_row_its_own_editions_note(tm
 def test_api_and_cli_take_a_worker_count(ledger, tmp_path):
     from tariffline import api
     from tariffline.cli.app import main
+    from tariffline.cli.duty_cmd import BATCH_WORKERS
+    from tariffline.engine.ledger import WORKERS
 
+    assert BATCH_WORKERS == WORKERS  # the CLI's default is the engine's (kept apart for a light start)
     one, many = tmp_path / "one.csv", tmp_path / "many.csv"
     assert api.batch(ledger, one, chunk_rows=8, workers=1) == api.batch(ledger, many, chunk_rows=8, workers=3)
     assert one.read_bytes() == many.read_bytes()

@@ -75,6 +75,10 @@ def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
     return {}
 
 
+_DAYS_LOCK = threading.Lock()  # guards _day_places' memos (batch chunks are computed in threads)
+_EPOCH = dt.date(1970, 1, 1)
+
+
 @functools.lru_cache(maxsize=4)
 def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, int]], dict[str | None, int]]:
     """(day number -> (edition place, note number), note -> number): :func:`_days_memo` as
@@ -104,26 +108,19 @@ def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np
         seen = np.unique(day[known])
         which = np.where(known, np.searchsorted(seen, day), -1)
     index = {n: i for i, n in enumerate(names)}
-    with _DAYS_LOCK:  # (batch chunks are computed in threads: a note's number is given once)
-        new = [x for x in seen.tolist() if x not in memo]
-        asked = [d for d in (_EPOCH + dt.timedelta(days=x) for x in new) if d not in editions_on]
+    with _DAYS_LOCK:  # (a note's number is given once)
+        new = {x: _EPOCH + dt.timedelta(days=x) for x in seen.tolist() if x not in memo}
+        asked = [d for d in new.values() if d not in editions_on]
         editions_on.update(zip(asked, editions_for(asked, list(pool)) if asked else []))
-        for x in new:
-            e = editions_on[_EPOCH + dt.timedelta(days=x)]
+        for x, d in new.items():
+            e = editions_on[d]
             memo[x] = (index.get(e.name, -1), notes.setdefault(e.note or None, len(notes)))
         chosen = [memo[x] for x in seen.tolist()]
         texts = list(notes)
     per_day = np.array(chosen + [(-1, 0)], dtype=np.int64).reshape(-1, 2)[which]
     place, note = per_day[:, 0], per_day[:, 1]
-    at = pl.Series(place, dtype=pl.Int64)
-    edition = names.gather(pl.select(pl.when(at >= 0).then(at)).to_series()).alias("edition")
+    edition = names.gather(_places(place)).alias("edition")
     return place, note, edition, pl.Series("_note_edition", texts, dtype=pl.Utf8).gather(note)
-
-
-_DAYS_LOCK = threading.Lock()
-
-
-_EPOCH = dt.date(1970, 1, 1)
 
 
 def code_index() -> pl.DataFrame:

@@ -84,10 +84,6 @@ def _number_bad(name: str) -> pl.Expr:
     return c.is_not_null() & bad
 
 
-def _number_error(name: str) -> pl.Expr:
-    return pl.when(_number_bad(name)).then(pl.lit(_range_text(name) + ", not ") + pl.col(name).cast(pl.Utf8))
-
-
 def _origin_table(origins: list[str | None]) -> pl.DataFrame:
     iso, err = [], []
     for o in origins:
@@ -132,28 +128,24 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
     horizon = date_horizon()
     day = pl.col("entry_date")
-    problem = pl.any_horizontal(
-        ~hts_ok.fill_null(False), pl.col("_origin_error").is_not_null(), day.is_null(), day < COVERAGE_START,
-        day > horizon, pl.col("value").is_null(), *[_number_bad(n) for n in LIMITS],
-        pl.col("metal_value") > pl.col("value"))
-    error = pl.coalesce(
-        pl.when(pl.col("hts").is_null()).then(pl.lit("HTS code is missing"))
-        .when(~hts_ok.fill_null(False)).then(
-            pl.lit("HTS code '")
-            + pl.col("hts").str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
-            + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01"))
-        .when(pl.col("_origin_error").is_not_null()).then(pl.col("_origin_error"))
-        .when(pl.col("entry_date").is_null()).then(pl.lit("entry date is missing or not a date (YYYY-MM-DD)"))
-        .when(pl.col("entry_date") < COVERAGE_START).then(
-            pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
-            + pl.lit(f" is before the data's coverage (from {COVERAGE_START})"))
-        .when(pl.col("entry_date") > horizon).then(
-            pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
-            + pl.lit(f" is past the horizon tariffline answers ({horizon}: law current through "
-                     f"+ {HORIZON_YEARS} years)"))
-        .when(pl.col("value").is_null()).then(pl.lit("customs value is missing")),
-        *[_number_error(n) for n in LIMITS],
-        pl.when(pl.col("metal_value") > pl.col("value")).then(
-            pl.lit("metal value must be between 0 and the customs value")),
-    )
+    # (the row's problem, its message), first first: one list gives both which rows have an error
+    # and the error, so that a check cannot be added to one and missed by the other
+    checks = [
+        (pl.col("hts").is_null(), pl.lit("HTS code is missing")),
+        (~hts_ok.fill_null(False),
+         pl.lit("HTS code '") + pl.col("hts").str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
+         + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01")),
+        (pl.col("_origin_error").is_not_null(), pl.col("_origin_error")),
+        (day.is_null(), pl.lit("entry date is missing or not a date (YYYY-MM-DD)")),
+        (day < COVERAGE_START, pl.lit("entry date ") + day.cast(pl.Utf8)
+         + pl.lit(f" is before the data's coverage (from {COVERAGE_START})")),
+        (day > horizon, pl.lit("entry date ") + day.cast(pl.Utf8)
+         + pl.lit(f" is past the horizon tariffline answers ({horizon}: law current through "
+                  f"+ {HORIZON_YEARS} years)")),
+        (pl.col("value").is_null(), pl.lit("customs value is missing")),
+        *[(_number_bad(n), pl.lit(_range_text(n) + ", not ") + pl.col(n).cast(pl.Utf8)) for n in LIMITS],
+        (pl.col("metal_value") > pl.col("value"), pl.lit("metal value must be between 0 and the customs value")),
+    ]
+    problem = pl.any_horizontal([cond for cond, _ in checks])
+    error = pl.coalesce([pl.when(cond).then(text) for cond, text in checks])
     return df.with_columns(where_needed(df, problem, error, "error")).drop("_origin_error")
