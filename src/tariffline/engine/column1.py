@@ -143,9 +143,11 @@ def _edition_index() -> dict[str, int]:
     return {n: i for i, n in enumerate(calendar()["edition"])}
 
 
-def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
+def locate_lines(df: pl.DataFrame, coded: bool = False) -> pl.DataFrame:
     """Add ``edition``, ``line_edition``, ``line_hts``, ``_cid`` (the line's content in the line
     table, :mod:`tariffline.engine.line_table`) and the line's rate columns.
+    ``coded``: ``description`` is Categorical, and ``_coded_line`` and ``_coded_edition`` are the
+    line's dotted code and edition as Categorical (gathered by number, no text per row).
 
     The row's line is its code in the edition in force on its entry date, else (an 8-digit or
     unknown statistical suffix) its 8-digit line, else (an 8-digit code printed only as 10-digit
@@ -194,7 +196,14 @@ def locate_lines(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(suffix_gone).then(pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
         .when(elsewhere).then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt")))
     df = df.with_columns(where_needed(df, suffix_gone | elsewhere, note_line, "_note_line"))
-    df = _with_contents(df, table.contents, ["hts_dotted", "description", *GEN_COLS])
+    df = _with_contents(df, table.contents, ["hts_dotted", *([] if coded else ["description"]), *GEN_COLS])
+    if coded:
+        line_place = np.where((exact >= 0) | (eight >= 0) | (child >= 0), ei, alt)
+        cid, texts = df.get_column("_cid"), table.coded_texts
+        df = df.hstack([texts.get_column("description").gather(cid),
+                        texts.get_column("hts_dotted").gather(cid).alias("_coded_line"),
+                        cal.get_column("edition").cast(pl.Categorical).gather(_places(line_place))
+                        .alias("_coded_edition")])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))

@@ -58,10 +58,11 @@ def _column2(policy: Policy) -> tuple[pl.Expr, pl.Expr]:
 _NOTE_JOIN = ["_note_id", "_note_line", "_qp", "_partial", "_metal_assumed"]
 
 
-def _notes(keys: pl.DataFrame) -> pl.DataFrame:
+def _notes(keys: pl.DataFrame, lists: bool = True) -> pl.DataFrame:
     """``notes`` (sentences) and ``flags`` (stable codes, see DutyResult) for each distinct
-    combination of the reasons a total rests on a fallback or an estimate."""
-    notes = pl.concat_list(
+    combination of the reasons a total rests on a fallback or an estimate, as lists (``lists``)
+    and joined (``_notes_text``, " | "; ``_flags_text``, ";")."""
+    notes = [
         pl.col("_note_edition"), pl.col("_note_line"),
         pl.when(pl.col("_qp").is_not_null()).then(pl.lit("specific duty counted as 0: ") + pl.col("_qp")),
         pl.when(pl.col("_partial").is_not_null())
@@ -69,16 +70,19 @@ def _notes(keys: pl.DataFrame) -> pl.DataFrame:
                 + pl.col("_partial") + pl.lit(": give the 10-digit code for the full duty")),
         pl.when(pl.col("_metal_assumed"))
           .then(pl.lit("metal value not given: duty on metal content charged on the full value (upper bound)")),
-    ).list.drop_nulls()
-    flags = pl.concat_list(
+    ]
+    flags = [
         pl.when(pl.col("_note_edition").is_not_null()).then(pl.lit("edition_fallback")),
         pl.when(pl.col("_note_line").is_not_null()).then(pl.lit("line_fallback")),
         pl.when(pl.col("_qp").is_not_null()).then(pl.lit("quantity_missing")),
         pl.when(pl.col("_partial").is_not_null()).then(pl.lit("partial_scope")),
         pl.when(pl.col("_metal_assumed")).then(pl.lit("metal_assumed")),
-    ).list.drop_nulls()
-    return keys.with_columns(notes.alias("notes"), flags.alias("flags")).with_columns(
-        pl.col("notes").list.join(" | ").alias("_notes_text"), pl.col("flags").list.join(";").alias("_flags_text"))
+    ]
+    # (the parts present, joined: the lists' join, without building them)
+    joined = [pl.concat_str(notes, separator=" | ", ignore_nulls=True).alias("_notes_text"),
+              pl.concat_str(flags, separator=";", ignore_nulls=True).alias("_flags_text")]
+    return keys.with_columns(*joined, *([pl.concat_list(notes).list.drop_nulls().alias("notes"),
+                                         pl.concat_list(flags).list.drop_nulls().alias("flags")] if lists else []))
 
 
 def compute_duties(
@@ -90,6 +94,7 @@ def compute_duties(
     policy: Policy | None = None,
     chunk_rows: int = 250_000,
     texts: bool = True,
+    coded: bool = False,
 ) -> DutyResult:
     """Duties owed on each row: column 1 (MFN, Column 2 or a preference) plus Chapter 99 layers.
 
@@ -101,23 +106,28 @@ def compute_duties(
     are still in stacking order: column 1 first); the totals also carry ``_notes_text`` and
     ``_flags_text``, the notes and flags already joined (" | ", ";"), and ``_headings``, the
     headings of the row's layers joined (";").
+    ``coded=True`` (for the batch's output): ``description``, ``hts_line`` and ``edition`` are
+    Categorical, ``_notes_text`` and ``_flags_text`` are given as Categorical instead of the
+    ``notes`` and ``flags`` lists; each is gathered by number from its few distinct values (no
+    text per row, and a Parquet writer takes them as dictionaries without hashing a cell).
     """
     if missing_quantity not in ("error", "ave_estimate"):
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
     policy = (policy or load_policy()).view(as_known_on)
     df = prepare(rows)
     if df.height > chunk_rows:  # bound memory: the measure chain is wide
-        parts = [_compute(df.slice(i, chunk_rows), rows.columns, policy, claim_preferences, missing_quantity, texts)
+        parts = [_compute(df.slice(i, chunk_rows), rows.columns, policy, claim_preferences, missing_quantity, texts,
+                          coded)
                  for i in range(0, df.height, chunk_rows)]
         return DutyResult(totals=pl.concat([p.totals for p in parts]), layers=pl.concat([p.layers for p in parts]),
                           policy_version=policy.version, as_known_on=as_known_on, editions=parts[0].editions)
-    return _compute(df, rows.columns, policy, claim_preferences, missing_quantity, texts)
+    return _compute(df, rows.columns, policy, claim_preferences, missing_quantity, texts, coded)
 
 
 def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_preferences: bool,
-             missing_quantity: str, texts: bool) -> DutyResult:
+             missing_quantity: str, texts: bool, coded: bool = False) -> DutyResult:
     """compute_duties on prepared rows."""
-    df = c1.locate_lines(df)
+    df = c1.locate_lines(df, coded)
     mask2, cite2 = _column2(policy)
     df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences, texts=texts)
     df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences, texts=texts)
@@ -134,9 +144,12 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    distinct = df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN)
-    df = df.hstack(df.select(_NOTE_JOIN).join(_notes(distinct), on=_NOTE_JOIN, how="left", nulls_equal=True,
-                                              maintain_order="left").drop(*_NOTE_JOIN, "_note_edition"))
+    notes = _notes(df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN), lists=not coded
+                   ).with_row_index("_nk")
+    at = (df.select(_NOTE_JOIN).join(notes.select(*_NOTE_JOIN, "_nk"), on=_NOTE_JOIN, how="left", nulls_equal=True,
+                                     maintain_order="left").get_column("_nk"))
+    df = df.hstack([notes.get_column(c).cast(pl.Categorical).gather(at) for c in ("_notes_text", "_flags_text")]
+                   if coded else [notes.get_column(c).gather(at) for c in ("notes", "flags", "_notes_text", "_flags_text")])
     df = df.with_columns(
         pl.when(ok).then(pl.col("c1_amount") + pl.col("_extra")).otherwise(None).alias("total_duty"),
     ).with_columns(
@@ -172,17 +185,15 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
                   .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect(engine="in-memory"))
     else:
         layers = pl.concat(parts, how="vertical").collect(engine="in-memory")
-    summary = []
-    if not texts:
-        summary = ["_notes_text", "_flags_text"]
-        if "_heads" in df.columns:  # the signature path's measure headings, beside column 1's
-            summary.append(pl.when(ok).then(pl.concat_str("hts_dotted", "_heads", separator=";", ignore_nulls=True))
-                           .alias("_headings"))
+    summary = ["_notes_text", "_flags_text"] if coded or not texts else []
+    if not texts and "_heads" in df.columns:  # the signature path's measure headings, beside column 1's
+        summary.append(pl.when(ok).then(pl.concat_str("hts_dotted", "_heads", separator=";", ignore_nulls=True))
+                       .alias("_headings"))
     keep = [c for c in input_columns if c != "row_id"]
     totals = df.select(
-        "row_id", *keep, "origin_iso", pl.col("line_edition").alias("edition"),
-        pl.col("hts_dotted").alias("hts_line"), "description", "total_duty", "total_rate",
-        "estimated", "error", "notes", "flags", *summary,
+        "row_id", *keep, "origin_iso", pl.col("_coded_edition" if coded else "line_edition").alias("edition"),
+        pl.col("_coded_line" if coded else "hts_dotted").alias("hts_line"), "description", "total_duty",
+        "total_rate", "estimated", "error", *([] if coded else ["notes", "flags"]), *summary,
     )
     return DutyResult(totals=totals, layers=layers, policy_version=policy.version,
                       as_known_on=policy.as_known_on, editions=tuple(c1.calendar()["edition"].to_list()))

@@ -126,14 +126,17 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
 def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.date | None = None,
                claim_preferences: bool = True, missing_quantity: str = "error", fees: bool = False,
                mode: str | None = None, progress: Callable[[int], None] | None = None,
-               policy: Policy | None = None, texts: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
+               policy: Policy | None = None, texts: bool = True, coded: bool = False
+               ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(totals, layers) for a ledger, computed in chunks; ``row_id`` is the 0-based row in the
     whole ledger (the frame's rows start at ``ledger.first_row``).
     ``policy``: the rules to apply (default: the package's, loaded here).
 
     ``fees``: add MPF and HMF layers; ``mode`` is the mode of transport of rows without a mode column.
     ``texts=False``: the layers carry no descriptions, citations or legal status (see
-    ``compute_duties``), for a caller that only sums them (:func:`summarise`)."""
+    ``compute_duties``), for a caller that only sums them (:func:`summarise`).
+    ``coded``: the text columns that take few values come as Categorical (``compute_duties``;
+    not with fees, which add to the notes)."""
     default_mode = normalise_mode(mode)
     law = law_currency()
     frame = ledger.frame.with_row_index("_row", offset=ledger.first_row)
@@ -144,10 +147,11 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
         typed = _inputs(ledger, raw)
         res = compute_duties(typed.select("row_id", *engine_cols), as_known_on=as_known_on,
                              claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                             policy=policy, texts=texts)
+                             policy=policy, texts=texts, coded=coded and not fees)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
-                               "total_rate", "estimated", "error", "notes", "flags",
-                               *[c for c in ("_notes_text", "_flags_text", "_headings") if c in res.totals.columns])
+                               "total_rate", "estimated", "error",
+                               *[c for c in ("notes", "flags", "_notes_text", "_flags_text", "_headings")
+                                 if c in res.totals.columns])
              .with_columns(pl.col("row_id").cast(pl.Int64))
              .join(typed.select(pl.col("row_id").cast(pl.Int64), "_cell_error", *[
                  c for c in ("entry_date", "value", "entry", "mode") if c in typed.columns]),
@@ -255,9 +259,11 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
     # one bin per (authority, row): bincount adds each bin's layers in their order, stacking order
     cell = auth * n + row
     cells = len(auths) * n
-    sums = np.bincount(cell, weights=amount, minlength=cells).astype(np.float64, copy=False).reshape(len(auths), n)
-    seen = np.bincount(cell, minlength=cells).reshape(len(auths), n) > 0
-    sums[~seen] = np.nan  # no layer: null below
+    sums = np.bincount(cell, weights=amount, minlength=cells).astype(np.float64, copy=False)
+    seen = np.zeros(cells, dtype=bool)
+    seen[cell] = True
+    np.copyto(sums, np.nan, where=~seen)  # no layer: null below
+    sums = sums.reshape(len(auths), n)
     columns = [pl.Series("row_id", row_ids.cast(pl.Int64))]
     columns += [pl.Series(f"duty_{a}", sums[j], nan_to_null=True) for j, a in enumerate(auths) if a != "Fee"]
     return pl.DataFrame(columns)
@@ -318,7 +324,7 @@ def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | 
     def compute(chunk: Ledger) -> tuple[int, pl.DataFrame, pl.DataFrame | None]:
         totals, layers = run_ledger(chunk, chunk_rows=max(chunk.height, 1), as_known_on=as_known_on,
                                     claim_preferences=claim_preferences, missing_quantity=missing_quantity,
-                                    fees=fees, mode=mode, policy=policy, texts=layers_out is not None)
+                                    fees=fees, mode=mode, policy=policy, texts=layers_out is not None, coded=True)
         return (chunk.height, summarise(chunk, totals, layers, fees=fees),
                 layer_rows(chunk, layers) if layers_out is not None else None)
 
@@ -347,7 +353,10 @@ def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | 
                 finish(*pending.popleft().result())
         while pending:
             finish(*pending.popleft().result())
-    return summary, (pl.concat(kept, how="vertical_relaxed") if keep else None)
+    if not keep:
+        return summary, None
+    rows = pl.concat(kept, how="vertical_relaxed")  # as text, as compute_duties gives it
+    return summary, rows.with_columns(pl.col(c).cast(pl.Utf8) for c, t in rows.schema.items() if t == pl.Categorical)
 
 
 def ledger_summary(result: pl.DataFrame) -> dict:

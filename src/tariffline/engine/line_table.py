@@ -109,6 +109,12 @@ class LineTable:
         return self._places_of(probe), self._places_of(parent)
 
     @functools.cached_property
+    def coded_texts(self) -> pl.DataFrame:
+        """``hts_dotted`` and ``description`` of each content row as Categorical, made once: a
+        row's are then a gather of numbers (the batch's coded output, ``column1.locate_lines``)."""
+        return self.contents.select(pl.col("hts_dotted", "description").cast(pl.Categorical))
+
+    @functools.cached_property
     def _code_places(self) -> pl.DataFrame:
         return pl.DataFrame({"_k": self.codes, "_p": np.arange(len(self.codes), dtype=np.int64)})
 
@@ -119,25 +125,28 @@ class LineTable:
         return np.where(probe > 0, found, -1)
 
     @functools.cached_property
-    def _special_keys(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
-        """(program -> number, sorted keys ``cid * programs + number``, the ``special`` row of each)."""
+    def _special_grid(self) -> tuple[dict[str, int], np.ndarray]:
+        """(program -> number, the ``special`` row of each ``cid * programs + number``, -1 where
+        the line has no rate for the program): one array of contents x programs (64,394 x 35
+        int32 for every edition: 9 MB), so that a row's rate is found by indexing it."""
         programs = {p: i for i, p in enumerate(sorted(self.special.get_column("program").unique().drop_nulls()))}
         keys = self.special.select(pl.col("_cid").cast(pl.Int64) * len(programs) + pl.col("program").replace_strict(
             programs, return_dtype=pl.Int64)).to_series().to_numpy()
-        order = np.argsort(keys, kind="stable")
-        return programs, keys[order], order
+        grid = np.full(self.contents.height * len(programs), -1, dtype=np.int32)
+        rows = np.arange(len(keys), dtype=np.int32)
+        grid[keys[::-1]] = rows[::-1]  # (a key given twice keeps its first row)
+        return programs, grid
 
     def special_rows(self, cids: pl.Series, programs: pl.Series) -> np.ndarray:
         """The ``special`` row of each (``cid``, program) (-1: the line has no rate for the
-        program), by a binary search in the table's sorted keys (no hash of its rows per call)."""
-        number, keys, order = self._special_keys
-        if not len(keys):
+        program, or either is null or unknown), by indexing :attr:`_special_grid`."""
+        number, grid = self._special_grid
+        if not grid.size:
             return np.full(len(cids), -1, dtype=np.int64)
         code = programs.replace_strict(number, default=-1, return_dtype=pl.Int64).to_numpy()
         cid = cids.cast(pl.Int64).fill_null(-1).to_numpy()
-        probe = cid * len(number) + code
-        at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
-        return np.where((code >= 0) & (cid >= 0) & (keys[at] == probe), order[at], -1)
+        ok = (code >= 0) & (cid >= 0) & (cid < self.contents.height)
+        return np.where(ok, grid[np.where(ok, cid * len(number) + code, 0)], -1).astype(np.int64)
 
     def cids(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
         """``cid`` of each (code place, edition place) (-1 where either is -1 or no line)."""
