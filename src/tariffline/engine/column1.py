@@ -159,46 +159,45 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> pl.DataFrame:
     df = df.hstack([edition, note_edition, pl.Series("_note_id", note_id, dtype=pl.Int32)])
     table = line_table([n for n in edition.unique().to_list() if n is not None])
     hts10 = df.get_column("hts10")
-    place10, place8 = table.code_places_with_parent(hts10)
-    exact, eight = table.cids(place10, ei), table.cids(place8, ei)
-    child = np.where((exact < 0) & (eight < 0), table.first_children(place10, ei), -1)
-    child_cid = table.cids(child, ei)
-    rest = (exact < 0) & (eight < 0) & (child < 0) & (place10 >= 0) & (ei >= 0)
-    alt = np.full(len(ei), -1)
-    if rest.any():
+    while True:  # (places and contents are the table's own: all are found again in a wider table)
+        place10, place8 = table.code_places_with_parent(hts10)
+        exact, eight = table.cids(place10, ei), table.cids(place8, ei)
+        child = np.where((exact < 0) & (eight < 0), table.first_children(place10, ei), -1)
+        child_cid = table.cids(child, ei)
+        rest = (exact < 0) & (eight < 0) & (child < 0) & (place10 >= 0) & (ei >= 0)
+        alt = np.full(len(ei), -1)
+        if not rest.any():
+            break
         if len(table.editions) < len(cal):  # the nearest edition holding it may be any on hand
             table = line_table(cal["edition"].to_list())
+            continue
         starts = np.array([(d - _EPOCH).days for d in cal["effective_from"]])
         ends = np.array([(d - _EPOCH).days if d else 10**9 for d in cal["effective_to"]])
         day = df.get_column("entry_date").cast(pl.Int32).fill_null(0).to_numpy()[rest]
         alt[rest] = table.nearest(place10[rest], day, starts, ends)
+        break
     alt_cid = table.cids(np.where(alt >= 0, place10, -1), alt)
+    found = (exact >= 0) | (eight >= 0) | (child >= 0)
+    # the line found: its code's place in the table and its edition's place in the calendar
+    line_code = np.select([exact >= 0, eight >= 0, child >= 0, alt >= 0], [place10, place8, child, place10], -1)
+    line_place = np.where(found, ei, alt)
     df = df.with_columns(
         pl.Series("_exact", exact >= 0), pl.Series("_eight", eight >= 0),
-        table.code_text.gather(_places(child)).alias("_child"),
-        cal.get_column("edition").gather(_places(alt)).alias("_alt"),
+        pl.Series("_child", child >= 0), cal.get_column("edition").gather(_places(alt)).alias("_alt"),
         pl.Series("_cid", np.select([exact >= 0, eight >= 0, child_cid >= 0, alt_cid >= 0],
                                     [exact, eight, child_cid, alt_cid], -1), dtype=pl.Int32),
+        cal.get_column("edition").gather(_places(line_place)).alias("line_edition"),
+        table.code_text.gather(_places(line_code)).alias("line_hts"),
     ).with_columns(pl.when(pl.col("_cid") >= 0).then(pl.col("_cid")).alias("_cid"))
-    found = pl.col("_exact") | pl.col("_eight") | pl.col("_child").is_not_null()
-    df = df.with_columns(
-        pl.when(found).then(pl.col("edition")).otherwise(pl.col("_alt")).alias("line_edition"),
-        pl.when(pl.col("_exact")).then(pl.col("hts10"))
-        .when(pl.col("_eight")).then(pl.col("hts10").str.slice(0, 8))
-        .when(pl.col("_child").is_not_null()).then(pl.col("_child"))
-        .when(pl.col("_alt").is_not_null()).then(pl.col("hts10"))
-        .otherwise(None).alias("line_hts"),
-    )
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     suffix_gone = ~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)
-    elsewhere = ~pl.col("_exact") & ~pl.col("_eight") & pl.col("_child").is_null() & pl.col("_alt").is_not_null()
+    elsewhere = ~pl.col("_exact") & ~pl.col("_eight") & ~pl.col("_child") & pl.col("_alt").is_not_null()
     note_line = (
         pl.when(suffix_gone).then(pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
         .when(elsewhere).then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt")))
     df = df.with_columns(where_needed(df, suffix_gone | elsewhere, note_line, "_note_line"))
     df = _with_contents(df, table.contents, ["hts_dotted", *([] if coded else ["description"]), *GEN_COLS])
     if coded:
-        line_place = np.where((exact >= 0) | (eight >= 0) | (child >= 0), ei, alt)
         cid, texts = df.get_column("_cid"), table.coded_texts
         df = df.hstack([texts.get_column("description").gather(cid),
                         texts.get_column("hts_dotted").gather(cid).alias("_coded_line"),

@@ -264,7 +264,9 @@ def _grids(keys: pl.DataFrame, children: pl.DataFrame, places: int) -> dict[str,
 def _code_text(codes: np.ndarray) -> pl.Series:
     """The digits of each code key (8 or 10 digits, leading zeros kept)."""
     number, ten = _split_code(codes)
-    return pl.Series([t.zfill(10 if is_ten else 8) for t, is_ten in zip(number.astype(str), ten)], dtype=pl.Utf8)
+    text = pl.Series(number).cast(pl.Utf8)
+    return pl.select(pl.when(pl.lit(pl.Series(ten))).then(text.str.zfill(10)).otherwise(text.str.zfill(8))
+                     ).to_series().alias("")
 
 
 def _read(where: Path) -> dict[str, pl.DataFrame] | None:
