@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -23,6 +24,7 @@ from tariffline.engine.line_table import (
     LINE_SELECT,
     LINE_UNITS,
     RATE_COLS,
+    LineTable,
     line_table,
     verified,
 )
@@ -89,7 +91,8 @@ def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, in
 def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np.ndarray, pl.Series, pl.Series]:
     """(edition place, note number, edition, note) of each entry date (``names``: the editions
     in calendar order): chosen once per distinct day and spread to the rows by position
-    (-1, 0 and null where there is no date)."""
+    (-1, 0 and null where there is no date); the edition and note as Categorical (gathered by
+    number: no text per row)."""
     pool = tuple(editions())
     memo, notes = _day_places(pool)
     editions_on = _days_memo(pool)
@@ -119,8 +122,8 @@ def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np
         texts = list(notes)
     per_day = np.array(chosen + [(-1, 0)], dtype=np.int64).reshape(-1, 2)[which]
     place, note = per_day[:, 0], per_day[:, 1]
-    edition = names.gather(_places(place)).alias("edition")
-    return place, note, edition, pl.Series("_note_edition", texts, dtype=pl.Utf8).gather(note)
+    edition = names.cast(pl.Categorical).gather(_places(place)).alias("edition")
+    return place, note, edition, pl.Series("_note_edition", texts, dtype=pl.Utf8).cast(pl.Categorical).gather(note)
 
 
 def code_index() -> pl.DataFrame:
@@ -143,9 +146,10 @@ def _edition_index() -> dict[str, int]:
     return {n: i for i, n in enumerate(calendar()["edition"])}
 
 
-def locate_lines(df: pl.DataFrame, coded: bool = False) -> pl.DataFrame:
+def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, LineTable]:
     """Add ``edition``, ``line_edition``, ``line_hts``, ``_cid`` (the line's content in the line
-    table, :mod:`tariffline.engine.line_table`) and the line's rate columns.
+    table, :mod:`tariffline.engine.line_table`, returned beside: a ``_cid`` means a row of its
+    contents only) and ``hts_dotted``.
     ``coded``: ``description`` is Categorical, and ``_coded_line`` and ``_coded_edition`` are the
     line's dotted code and edition as Categorical (gathered by number, no text per row).
 
@@ -196,7 +200,7 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> pl.DataFrame:
         pl.when(suffix_gone).then(pl.lit("statistical suffix not in the edition; rates of its 8-digit line"))
         .when(elsewhere).then(pl.lit("code not in the edition in force; rates from edition ") + pl.col("_alt")))
     df = df.with_columns(where_needed(df, suffix_gone | elsewhere, note_line, "_note_line"))
-    df = _with_contents(df, table.contents, ["hts_dotted", *([] if coded else ["description"]), *GEN_COLS])
+    df = _with_contents(df, table.contents, ["hts_dotted", *([] if coded else ["description"])])
     if coded:
         cid, texts = df.get_column("_cid"), table.coded_texts
         df = df.hstack([texts.get_column("description").gather(cid),
@@ -205,10 +209,11 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> pl.DataFrame:
                         .alias("_coded_edition")])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
-               + pl.col("edition").replace_strict(labels, default="?") + pl.lit(") nor in any edition on hand"))
+               + pl.col("edition").cast(pl.Utf8).replace_strict(labels, default="?")
+               + pl.lit(") nor in any edition on hand"))
     df = df.with_columns(pl.coalesce(
         "error", where_needed(df, pl.col("error").is_null() & pl.col("line_hts").is_null(), missing, "error")))
-    return df.drop("_exact", "_eight", "_child", "_alt")
+    return df.drop("_exact", "_eight", "_child", "_alt"), table
 
 
 GEN_COLS = [c for c in LINE_COLUMNS if c.startswith("gen_")]
@@ -261,24 +266,49 @@ def _program_table(policy: Policy) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_citation: pl.Expr,
-            *, claim_preferences: bool, texts: bool = True) -> pl.DataFrame:
+def _rate_duty(rows: pl.DataFrame, simple: pl.DataFrame, prefix: str,
+               full: Callable[[pl.DataFrame], pl.DataFrame]) -> list[pl.Series]:
+    """(amount, estimated, problem) of :func:`_duty` ``(prefix)`` on ``rows``.
+
+    ``simple`` holds each row's rate ``<prefix>_adv``, ``_adv_partial`` and ``_approx``, and
+    ``_simple``: true when these are the whole rate (no specific part, a computable kind), as for
+    most rates; the duty is then ``(adv + adv_partial) x value``. The other rows get the rate's
+    every column from ``full`` (given those rows) and :func:`_duty`, on those rows only."""
+    value = rows.get_column("value")
+    adv, partial = simple.get_column(f"{prefix}_adv").fill_null(0.0), simple.get_column(f"{prefix}_adv_partial")
+    amount = adv * value + partial.fill_null(0.0) * value + 0.0  # (as _duty adds its specific parts' 0.0)
+    est = simple.get_column(f"{prefix}_approx").fill_null(False) | partial.is_not_null()
+    prob = pl.repeat(None, rows.height, dtype=pl.Utf8, eager=True)
+    other = ~simple.get_column("_simple").fill_null(False)
+    if other.any():
+        done = full(rows.filter(other)).select(e.alias(f"_{i}") for i, e in enumerate(_duty(prefix)))
+        at = other.arg_true()
+        amount, est, prob = (s.scatter(at, done.to_series(i)) for i, s in enumerate((amount, est, prob)))
+    return [amount, est, prob]
+
+
+_QUANTITY = ["value", "quantity", "quantity_unit", "unit_value", "_qunit_key"]  # what _duty reads of a row
+
+
+def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl.Expr,
+            column2_citation: pl.Expr, *, claim_preferences: bool, texts: bool = True) -> pl.DataFrame:
     """Add the column-1 layer: ``c1_*`` columns and ``mfn_amount`` (the General duty).
+    ``table``: the line table of the rows' ``_cid`` (:func:`locate_lines`).
     ``texts=False``: its rate text and citation are left null."""
-    table = line_table([n for n in df.get_column("line_edition").unique().to_list() if n is not None])
     special = table.special
     df = df.with_columns(column2_mask.fill_null(False).alias("_is_col2"))
     any_col2 = bool(df.get_column("_is_col2").any())
     df = _with_contents(df, table.contents, (COL2_COLS if any_col2 else [])
                         + (["general_text", "column2_text"] if texts else []))
-    gen_amt, gen_est, gen_prob = _duty("gen")
+    general = _rate_duty(df, table.general_simple.select(pl.all().gather(df.get_column("_cid"))), "gen",
+                         lambda rows: _with_contents(rows.select(*_QUANTITY, "_cid"), table.contents, GEN_COLS))
+    df = df.hstack([s.alias(n) for s, n in zip(general, ("mfn_amount", "_gen_est", "_gen_prob"))])
     if any_col2:  # the Column 2 duty, only computed when a row owes it
         col2_amt, col2_est, col2_prob = _duty("col2")
     else:
         col2_amt, col2_est, col2_prob = (pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.Boolean),
                                          pl.lit(None, dtype=pl.Utf8))
     df = df.with_columns(
-        gen_amt.alias("mfn_amount"), gen_est.alias("_gen_est"), gen_prob.alias("_gen_prob"),
         col2_amt.alias("_col2_amt"), col2_est.alias("_col2_est"), col2_prob.alias("_col2_prob"),
         column2_citation.alias("_col2_cite"),
     )
@@ -297,11 +327,13 @@ def column1(df: pl.DataFrame, policy: Policy, column2_mask: pl.Expr, column2_cit
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))
                           & (pl.col("claimed").is_null() | (pl.col("claimed") == pl.col("program")))))
         rates = table.special_rows(cand.get_column("_cid"), cand.get_column("program"))
-        cand = (cand.filter(pl.Series(rates >= 0))
-                .hstack(special.drop("_cid", "program").gather(rates[rates >= 0]))
-                .filter(pl.col("pref_parse_error").is_null() & pl.col("pref_adv").is_not_null()))
-        p_amt, p_est, p_prob = _duty("pref")
-        cand = (cand.with_columns(p_amt.alias("p_amount"), p_est.alias("p_est"), p_prob.alias("p_prob"))
+        cand = (cand.filter(pl.Series(rates >= 0)).with_columns(pl.Series("_srow", rates[rates >= 0]))
+                .hstack(table.special_simple.select(pl.all().gather(rates[rates >= 0])))
+                .filter(pl.col("_parsed") & pl.col("pref_adv").is_not_null()))
+        rest = special.drop("_cid", "program")
+        priced = _rate_duty(cand, cand, "pref", lambda rows: rows.select(*_QUANTITY).hstack(
+            rest.gather(rows.get_column("_srow"))))
+        cand = (cand.hstack([s.alias(n) for s, n in zip(priced, ("p_amount", "p_est", "p_prob"))])
                     .filter(pl.col("p_prob").is_null())
                     .sort(["row_id", "p_amount", "_pid"]).group_by("row_id", maintain_order=True).first())
         pref = (cand.select("row_id", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")

@@ -127,9 +127,9 @@ def compute_duties(
 def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_preferences: bool,
              missing_quantity: str, texts: bool, coded: bool = False) -> DutyResult:
     """compute_duties on prepared rows."""
-    df = c1.locate_lines(df, coded)
+    df, table = c1.locate_lines(df, coded)
     mask2, cite2 = _column2(policy)
-    df = c1.column1(df, policy, mask2, cite2, claim_preferences=claim_preferences, texts=texts)
+    df = c1.column1(df, table, policy, mask2, cite2, claim_preferences=claim_preferences, texts=texts)
     df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences, texts=texts)
 
     q_problem = pl.coalesce(
@@ -144,8 +144,8 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    notes = _notes(df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN), lists=not coded
-                   ).with_row_index("_nk")
+    notes = _notes(df.select(*_NOTE_JOIN, pl.col("_note_edition").cast(pl.Utf8)).unique(subset=_NOTE_JOIN),
+                   lists=not coded).with_row_index("_nk")
     at = (df.select(_NOTE_JOIN).join(notes.select(*_NOTE_JOIN, "_nk"), on=_NOTE_JOIN, how="left", nulls_equal=True,
                                      maintain_order="left").get_column("_nk"))
     df = df.hstack([notes.get_column(c).cast(pl.Categorical).gather(at) for c in ("_notes_text", "_flags_text")]

@@ -72,6 +72,14 @@ def _split_code(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes - np.uint64(_SPAN) * ten, ten
 
 
+def _simple_rate(prefix: str) -> pl.Expr:
+    """``_simple``: the rate ``prefix`` is its percentages alone (no specific part, as
+    ``quantities.specific_part`` reads one; a kind that is computed, not a reference or text)."""
+    c = pl.col
+    return (~(c(f"{prefix}_specific").fill_null(0.0) > 0) & ~(c(f"{prefix}_specific2").fill_null(0.0) > 0)
+            & c(f"{prefix}_kind").is_not_null() & ~c(f"{prefix}_kind").is_in(["reference", "text"])).alias("_simple")
+
+
 def line_key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
     """One integer per (edition, HTS code): joins and searches on it are far cheaper than on two
     strings. 8- and 10-digit codes get different keys (``01012100`` is not ``0101210000``)."""
@@ -107,6 +115,19 @@ class LineTable:
         number, ten = _split_code(probe)
         parent = np.where(ten, number // np.uint64(100), probe)
         return self._places_of(probe), self._places_of(parent)
+
+    @functools.cached_property
+    def general_simple(self) -> pl.DataFrame:
+        """Per content row: the General rate's percentage columns and whether they are the
+        whole rate (:func:`_simple_rate`; ``column1._rate_duty``)."""
+        return self.contents.select("gen_adv", "gen_adv_partial", "gen_approx", _simple_rate("gen"))
+
+    @functools.cached_property
+    def special_simple(self) -> pl.DataFrame:
+        """Per ``special`` row: the preference rate's percentage columns, whether they are the
+        whole rate, and ``_parsed`` (the rate text was read)."""
+        return self.special.select("pref_adv", "pref_adv_partial", "pref_approx", _simple_rate("pref"),
+                                   pl.col("pref_parse_error").is_null().alias("_parsed"))
 
     @functools.cached_property
     def coded_texts(self) -> pl.DataFrame:
