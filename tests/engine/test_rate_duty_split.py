@@ -14,7 +14,13 @@ import pytest
 from polars.testing import assert_series_equal
 
 from tariffline.engine import column1
-from tariffline.engine.column1 import GEN_COLS, _QUANTITY, _duty, _rate_duty, _with_contents
+from tariffline.engine.column1 import (
+    _QUANTITY,
+    GEN_COLS,
+    _duty,
+    _rate_duty,
+    _with_contents,
+)
 
 
 @pytest.fixture(scope="module")

@@ -144,8 +144,8 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    notes = _notes(df.select(*_NOTE_JOIN, pl.col("_note_edition").cast(pl.Utf8)).unique(subset=_NOTE_JOIN),
-                   lists=not coded).with_row_index("_nk")
+    distinct = df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN)
+    notes = _notes(distinct.with_columns(pl.col("_note_edition").cast(pl.Utf8)), lists=not coded).with_row_index("_nk")
     at = (df.select(_NOTE_JOIN).join(notes.select(*_NOTE_JOIN, "_nk"), on=_NOTE_JOIN, how="left", nulls_equal=True,
                                      maintain_order="left").get_column("_nk"))
     df = df.hstack([notes.get_column(c).cast(pl.Categorical).gather(at) for c in ("_notes_text", "_flags_text")]
