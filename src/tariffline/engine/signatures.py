@@ -283,10 +283,13 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     sigs = rows.select(sig_cols).unique()
     with view.lock:
         compiled = [view.signature(tuple(r[:-1]), r[-1]) for r in sigs.iter_rows()]
+    heads = [_signature_headings(c["layers"], measures) for c in compiled]
     sigs = sigs.with_columns(
         pl.Series("_sig", range(sigs.height), dtype=pl.Int32),
         pl.Series("_uses_mfn_ave", [c["uses_ave"] for c in compiled], dtype=pl.Boolean),
-        pl.Series("_metal_assumed", [c["metal_assumed"] for c in compiled], dtype=pl.Boolean))
+        pl.Series("_metal_assumed", [c["metal_assumed"] for c in compiled], dtype=pl.Boolean),
+        pl.Series("_varies", [h is _VARIES for h in heads], dtype=pl.Boolean),
+        pl.Series("_sig_heads", [None if h is _VARIES else h for h in heads], dtype=pl.Utf8))
     sig_layers = pl.DataFrame(
         [(k, o, i, a, b) for k, c in enumerate(compiled) for o, (i, a, b) in enumerate(c["layers"])],
         schema={"_sig": pl.Int32, "_ord": pl.Int32, "_m": pl.Int32, "_a": pl.Float64, "_b": pl.Float64},
@@ -298,13 +301,38 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     layers = _layers(rows, sig_layers, policy, view, texts)
     if layers.get_column("row_id").is_sorted():  # (in row order, as rows are): grouped by slicing
         layers = layers.with_columns(pl.col("row_id").set_sorted())
-    extra = layers.group_by("row_id", maintain_order=True).agg(
-        pl.col("amount").sum().alias("_extra"), pl.col("heading").drop_nulls().alias("_heads"))
-    heads = pl.when(pl.col("_heads").list.len() > 0).then(pl.col("_heads").list.join(";"))
+    extra = layers.group_by("row_id", maintain_order=True).agg(pl.col("amount").sum().alias("_extra"))
+    # a row's headings are its signature's, but where a rate depends on the row (a heading for
+    # no duty when it comes to 0): those rows' are joined from their own layers
+    varied = (layers.join(rows.lazy().filter(pl.col("_varies")).select("row_id").collect(), on="row_id", how="semi")
+              .group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls().alias("_heads")))
+    own = pl.when(pl.col("_heads").list.len() > 0).then(pl.col("_heads").list.join(";"))
     added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
+             .join(varied.lazy(), on="row_id", how="left", maintain_order="left")
              .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial",
-                     heads.alias("_heads")).collect(engine="in-memory"))
+                     pl.when(pl.col("_varies")).then(own).otherwise(pl.col("_sig_heads")).alias("_heads"))
+             .collect(engine="in-memory"))
     return df.drop("_match_hts", "_claim_default", "_ctx_day").hstack(added), [layers.lazy()]
+
+
+_VARIES = object()  # a signature whose layers' headings depend on the row
+
+
+def _signature_headings(layers: list[tuple], measures: list[BoundMeasure]) -> str | None | object:
+    """The headings of a compiled signature's layers joined by ";" as :func:`_layers` gives them
+    (a layer's rate at or below 0 shows its heading for no duty), None when none has one, or
+    ``_VARIES`` when a rate depends on the row (inclusive and capped rules)."""
+    out = []
+    for i, _a, _b in layers:
+        m = measures[i].measure
+        code = RATE_CODE[m.rate.type]
+        if code in (2, 3):
+            return _VARIES
+        rate = m.rate.value if code == 0 else 0.0
+        heading = (m.heading_when_no_duty or m.heading) if rate is not None and rate <= 0 else m.heading
+        if heading is not None:
+            out.append(heading)
+    return ";".join(out) if out else None
 
 
 def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
