@@ -266,7 +266,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
     # the work is done on the few columns it needs; the results are put beside df's at the end
     narrow = df.select("row_id", "error", "_match_hts", *_CONTEXT, "_ctx_day", "_claim_default", "value",
-                       "metal_value", "c1_amount", "mfn_amount")
+                       "metal_value", "c1_amount", "mfn_amount", pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
     rows = (narrow.lazy()
             .join(prod.lazy(), on="_match_hts", how="left", maintain_order="left")
             .join(ctx.lazy().rename({"entry_date": "_ctx_day"}), on=_CONTEXT_KEYS, how="left", nulls_equal=True,
@@ -299,20 +299,21 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
                 .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
 
     layers = _layers(rows, sig_layers, policy, view, texts)
-    if layers.get_column("row_id").is_sorted():  # (in row order, as rows are): grouped by slicing
-        layers = layers.with_columns(pl.col("row_id").set_sorted())
-    extra = layers.group_by("row_id", maintain_order=True).agg(pl.col("amount").sum().alias("_extra"))
+    pos = layers.get_column("_pos").to_numpy()
+    # each row's layers' amounts added in their order (from 0.0, as a sum is; a null as 0.0)
+    extra = np.bincount(pos, weights=layers.get_column("amount").fill_null(0.0).to_numpy(), minlength=rows.height)
     # a row's headings are its signature's, but where a rate depends on the row (a heading for
     # no duty when it comes to 0): those rows' are joined from their own layers
-    varied = (layers.join(rows.lazy().filter(pl.col("_varies")).select("row_id").collect(), on="row_id", how="semi")
-              .group_by("row_id", maintain_order=True).agg(pl.col("heading").drop_nulls().alias("_heads")))
-    own = pl.when(pl.col("_heads").list.len() > 0).then(pl.col("_heads").list.join(";"))
-    added = (rows.lazy().join(extra.lazy(), on="row_id", how="left", maintain_order="left")
-             .join(varied.lazy(), on="row_id", how="left", maintain_order="left")
-             .select(pl.col("_extra").fill_null(0.0), "_uses_mfn_ave", "_metal_assumed", "_partial",
-                     pl.when(pl.col("_varies")).then(own).otherwise(pl.col("_sig_heads")).alias("_heads"))
-             .collect(engine="in-memory"))
-    return df.drop("_match_hts", "_claim_default", "_ctx_day").hstack(added), [layers.lazy()]
+    heads = rows.get_column("_sig_heads")
+    varies = rows.get_column("_varies").fill_null(False).to_numpy()
+    if varies.any():
+        own = (layers.filter(pl.Series(varies[pos])).group_by("_pos", maintain_order=True)
+               .agg(pl.col("heading").drop_nulls())
+               .select("_pos", pl.when(pl.col("heading").list.len() > 0).then(pl.col("heading").list.join(";"))))
+        heads = heads.clone().scatter(own.get_column("_pos"), own.get_column("heading"))
+    added = rows.select(pl.Series("_extra", extra, dtype=pl.Float64), "_uses_mfn_ave", "_metal_assumed", "_partial",
+                        heads.alias("_heads"))
+    return df.drop("_match_hts", "_claim_default", "_ctx_day").hstack(added), [layers.drop("_pos").lazy()]
 
 
 _VARIES = object()  # a signature whose layers' headings depend on the row
@@ -350,7 +351,8 @@ def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: 
 
 def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: _Compiled, texts: bool
             ) -> pl.DataFrame:
-    """One row per (row, charged measure) in stacking order, with rate, base and amount."""
+    """One row per (row, charged measure) in stacking order, with rate, base and amount, and the
+    row's place in ``rows`` (``_pos``)."""
     metal = pl.coalesce(pl.col("metal_value"), pl.col("value"))
     ref = pl.when(pl.col("_ref_mfn")).then(pl.col("mfn_amount")).otherwise(pl.col("c1_amount")) / pl.col("value")
     rate = (pl.when(pl.col("_rcode") == 0).then(pl.col("_rv"))
@@ -364,7 +366,7 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: 
             .otherwise(metal))
     cutoff = pl.lit(policy.as_known_on, dtype=pl.Date) if policy.as_known_on else pl.col("entry_date")
     lay = (rows.lazy().filter(pl.col("_sig").is_not_null())
-           .select("row_id", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
+           .select("row_id", "_pos", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
            .join(sig_layers.lazy(), on="_sig", how="inner", maintain_order="left_right")
            .join((view.table if texts else view.table.drop("description", "citation")).lazy(), on="_m",
                  how="left", maintain_order="left")
@@ -389,4 +391,4 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: 
         "row_id", "authority", "measure_id", "heading", "description", "rate", "base_value",
         "value_base", "amount", "citation",
         pl.col("legal_status").fill_null("in_force"), pl.col("legal_history").fill_null(""),
-        "confidence")
+        "confidence", "_pos")
