@@ -128,12 +128,17 @@ class _Compiled:
         day before the first change date for days before it); null stays null."""
         if self.breaks.is_empty():
             return days.clone()
-        # (as day numbers in numpy: a third of the time of Polars' search_sorted on dates)
+        # as day numbers: each distinct day of the span searched once, then looked up per row
         breaks = self.breaks.cast(pl.Int32).to_numpy()
         starts = np.concatenate([[breaks[0] - 1], breaks])
         number = days.cast(pl.Int32)
-        out = pl.Series(days.name, starts[np.searchsorted(breaks, number.fill_null(0).to_numpy(), side="right")],
-                        dtype=pl.Int32).cast(pl.Date)
+        day = number.fill_null(number.min() or 0).to_numpy()
+        first, last = (int(day.min()), int(day.max())) if day.size else (0, 0)
+        if last - first <= 1 << 20:  # (dates within ~2,900 years: any real ledger)
+            at = np.searchsorted(breaks, np.arange(first, last + 1), side="right")[day - first]
+        else:
+            at = np.searchsorted(breaks, day, side="right")
+        out = pl.Series(days.name, starts[at], dtype=pl.Int32).cast(pl.Date)
         return out if not number.has_nulls() else pl.select(pl.when(number.is_not_null()).then(out)).to_series()
 
     def product_words(self, codes: pl.Series) -> pl.DataFrame:
