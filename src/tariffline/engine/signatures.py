@@ -299,9 +299,8 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
         [(k, o, i, a, b) for k, c in enumerate(compiled) for o, (i, a, b) in enumerate(c["layers"])],
         schema={"_sig": pl.Int32, "_ord": pl.Int32, "_m": pl.Int32, "_a": pl.Float64, "_b": pl.Float64},
         orient="row")
-    partial = _partial_headings(rows, measures, nwords)
-    rows = (rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
-                .join(partial, on=[f"_q{w}" for w in range(nwords)], how="left", maintain_order="left"))
+    rows = rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
+    rows = rows.hstack([_partial(rows, measures, nwords)])
 
     layers = _layers(rows, sig_layers, policy, view, texts)
     pos = layers.get_column("_pos").to_numpy()
@@ -339,6 +338,19 @@ def _signature_headings(layers: list[tuple], measures: list[BoundMeasure]) -> st
         if heading is not None:
             out.append(heading)
     return ";".join(out) if out else None
+
+
+def _partial(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.Series:
+    """``_partial`` of each row (:func:`_partial_headings`), worked out on the few rows whose
+    code only some of a measure's statistical lines share (null on the others)."""
+    qcols = [f"_q{w}" for w in range(nwords)]
+    some = rows.select(pl.any_horizontal(pl.col(c) != 0 for c in qcols)).to_series()
+    out = pl.repeat(None, rows.height, dtype=pl.Utf8, eager=True).alias("_partial")
+    if not some.any():
+        return out
+    words = rows.filter(some).select(qcols)
+    found = words.join(_partial_headings(words, measures, nwords), on=qcols, how="left", maintain_order="left")
+    return out.scatter(some.arg_true(), found.get_column("_partial"))
 
 
 def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: int) -> pl.DataFrame:
