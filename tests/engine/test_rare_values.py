@@ -17,10 +17,14 @@ from tariffline.engine.rare import where_needed
 def test_where_needed_equals_when_then(rows):
     df = pl.DataFrame({"a": [r[0] for r in rows], "b": [r[1] for r in rows]},
                       schema={"a": pl.Int64, "b": pl.Utf8})
+    values = (pl.lit("row ") + pl.col("b") + pl.lit(" / ") + pl.col("a").cast(pl.Utf8),
+              pl.col("b") + pl.col("b"),  # a column read twice
+              pl.lit("constant"))  # no column read
     for need in (pl.col("a") > 0, pl.col("a") > 99, pl.col("a").is_null(), pl.lit(True)):
-        value = pl.lit("row ") + pl.col("b") + pl.lit(" / ") + pl.col("a").cast(pl.Utf8)
-        want = df.select(pl.when(need).then(value).alias("m")).to_series()
-        assert_series_equal(where_needed(df, need, value, "m"), want)
+        for value in values:
+            # (one value per row: Polars gives a lone literal one row even on an empty frame)
+            want = df.select(pl.repeat(0, pl.len()).alias("_"), pl.when(need).then(value).alias("m"))["m"]
+            assert_series_equal(where_needed(df, need, value, "m"), want)
 
 
 def test_numbers_keep_their_type():

@@ -317,11 +317,11 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
     if claim_preferences:
         programs = _program_table(policy).with_row_index("_pid")
         program_texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
-        cand = (df.filter(pl.col("error").is_null() & ~pl.col("_is_col2")
+        cand = (df.select("row_id", "origin_iso", "entry_date", "_cid", "value", "quantity", "quantity_unit",
+                          "unit_value", "_qunit_key", "program", "error", "_is_col2")  # (a narrow filter)
+                  .filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
-                  .select("row_id", "origin_iso", "entry_date", "_cid", "value",
-                          "quantity", "quantity_unit", "unit_value", "_qunit_key", "program")
-                  .rename({"program": "claimed"})
+                  .drop("error", "_is_col2").rename({"program": "claimed"})
                   .join(programs.select("_pid", "program", "origin_iso", "p_start", "p_end"),
                         on="origin_iso", how="inner")
                   .filter((pl.col("entry_date") >= pl.col("p_start")) & (pl.col("entry_date") < pl.col("p_end"))

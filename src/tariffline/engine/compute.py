@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from tariffline.engine import column1 as c1
@@ -85,6 +86,32 @@ def _notes(keys: pl.DataFrame, lists: bool = True) -> pl.DataFrame:
                                          pl.concat_list(flags).list.drop_nulls().alias("flags")] if lists else []))
 
 
+def _note_numbers(df: pl.DataFrame, coded: bool) -> tuple[pl.DataFrame, pl.Series]:
+    """(the distinct notes of ``df``'s rows (:func:`_notes`), the number of each row's in it).
+
+    Most rows owe at most the edition's note: theirs are found by its number (``_note_id``); the
+    few with another reason (a line fallback, a quantity, a partial scope, a metal value) by a
+    join on every reason."""
+    other = df.select(pl.any_horizontal(pl.col("_note_line", "_qp", "_partial").is_not_null(),
+                                        pl.col("_metal_assumed").fill_null(False))).to_series()
+    common = (df.select("_note_id", "_note_edition").filter(~other).unique(subset="_note_id")
+              .with_columns(pl.lit(None, dtype=pl.Utf8).alias("_note_line"), pl.lit(None, dtype=pl.Utf8).alias("_qp"),
+                            pl.lit(None, dtype=pl.Utf8).alias("_partial"), pl.lit(False).alias("_metal_assumed")))
+    rare = df.select(*_NOTE_JOIN, "_note_edition").filter(other).unique(subset=_NOTE_JOIN)
+    notes = _notes(pl.concat([common.select(*_NOTE_JOIN, "_note_edition"), rare])
+                   .with_columns(pl.col("_note_edition").cast(pl.Utf8)), lists=not coded).with_row_index("_nk")
+    ids = df.get_column("_note_id").to_numpy()
+    place = np.full(int(ids.max()) + 1 if ids.size else 1, -1, dtype=np.int64)
+    place[common.get_column("_note_id").to_numpy()] = np.arange(common.height)
+    at = pl.Series("_nk", place[ids], dtype=pl.Int64)  # (-1 on the rows found below)
+    if other.any():
+        found = df.select(_NOTE_JOIN).filter(other).join(
+            notes.slice(common.height).select(*_NOTE_JOIN, "_nk"), on=_NOTE_JOIN, how="left", nulls_equal=True,
+            maintain_order="left")
+        at = at.scatter(other.arg_true(), found.get_column("_nk").cast(pl.Int64))
+    return notes, at
+
+
 def compute_duties(
     rows: pl.DataFrame,
     *,
@@ -144,10 +171,7 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     ok = pl.col("error").is_null()
     df = df.with_columns(pl.when(pl.lit(not quantity_is_error)).then(q_problem).otherwise(None).alias("_qp"))
-    distinct = df.select(*_NOTE_JOIN, "_note_edition").unique(subset=_NOTE_JOIN)
-    notes = _notes(distinct.with_columns(pl.col("_note_edition").cast(pl.Utf8)), lists=not coded).with_row_index("_nk")
-    at = (df.select(_NOTE_JOIN).join(notes.select(*_NOTE_JOIN, "_nk"), on=_NOTE_JOIN, how="left", nulls_equal=True,
-                                     maintain_order="left").get_column("_nk"))
+    notes, at = _note_numbers(df, coded)
     df = df.hstack([notes.get_column(c).cast(pl.Categorical).gather(at) for c in ("_notes_text", "_flags_text")]
                    if coded else [notes.get_column(c).gather(at) for c in ("notes", "flags", "_notes_text", "_flags_text")])
     df = df.with_columns(

@@ -124,7 +124,8 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("hts").str.replace_all(r"[.\s]", "").alias("hts10"),
     )
     origins = _origin_table(df.get_column("origin").unique().to_list())
-    df = df.join(origins, on="origin", how="left", nulls_equal=True, maintain_order="left")
+    df = df.hstack(df.select("origin").join(origins, on="origin", how="left", nulls_equal=True,  # (narrow)
+                                            maintain_order="left").drop("origin"))
     hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
     horizon = date_horizon()
     day = pl.col("entry_date")

@@ -21,7 +21,8 @@ def where_needed(df: pl.DataFrame, need: pl.Expr, value: pl.Expr, name: str,
         return pl.repeat(None, df.height, dtype=dtype, eager=True).alias(name)
     if count == df.height:
         return _column(df, value.cast(dtype)).alias(name)
-    values = _column(df.filter(mask), value.cast(dtype))
+    used = list(dict.fromkeys(value.meta.root_names())) or df.columns[:1]  # (only the columns it reads)
+    values = _column(df.select(used).filter(mask), value.cast(dtype))
     # put in the rows that need them, over nulls (half the time of gathering them to every row)
     return pl.repeat(None, df.height, dtype=dtype, eager=True).alias(name).scatter(mask.arg_true(), values)
 
