@@ -268,7 +268,8 @@ def _program_table(policy: Policy) -> pl.DataFrame:
 
 def _rate_duty(rows: pl.DataFrame, simple: pl.DataFrame, prefix: str,
                full: Callable[[pl.DataFrame], pl.DataFrame]) -> list[pl.Series]:
-    """(amount, estimated, problem) of :func:`_duty` ``(prefix)`` on ``rows``.
+    """(amount, estimated, problem) of :func:`_duty` ``(prefix)`` on ``rows`` (the columns
+    ``full`` needs: they are filtered).
 
     ``simple`` holds each row's rate ``<prefix>_adv``, ``_adv_partial`` and ``_approx``, and
     ``_simple``: true when these are the whole rate (no specific part, a computable kind), as for
@@ -300,8 +301,9 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
     any_col2 = bool(df.get_column("_is_col2").any())
     df = _with_contents(df, table.contents, (COL2_COLS if any_col2 else [])
                         + (["general_text", "column2_text"] if texts else []))
-    general = _rate_duty(df, table.general_simple.select(pl.all().gather(df.get_column("_cid"))), "gen",
-                         lambda rows: _with_contents(rows.select(*_QUANTITY, "_cid"), table.contents, GEN_COLS))
+    lines = table.general_simple.select(pl.all().gather(df.get_column("_cid")))
+    general = _rate_duty(df.select(*_QUANTITY, "_cid"), lines, "gen",
+                         lambda rows: _with_contents(rows, table.contents, GEN_COLS))
     df = df.hstack([s.alias(n) for s, n in zip(general, ("mfn_amount", "_gen_est", "_gen_prob"))])
     if any_col2:  # the Column 2 duty, only computed when a row owes it
         col2_amt, col2_est, col2_prob = _duty("col2")
@@ -331,7 +333,7 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
                 .hstack(table.special_simple.select(pl.all().gather(rates[rates >= 0])))
                 .filter(pl.col("_parsed") & pl.col("pref_adv").is_not_null()))
         rest = special.drop("_cid", "program")
-        priced = _rate_duty(cand, cand, "pref", lambda rows: rows.select(*_QUANTITY).hstack(
+        priced = _rate_duty(cand.select(*_QUANTITY, "_srow"), cand, "pref", lambda rows: rows.select(*_QUANTITY).hstack(
             rest.gather(rows.get_column("_srow"))))
         cand = (cand.hstack([s.alias(n) for s, n in zip(priced, ("p_amount", "p_est", "p_prob"))])
                     .filter(pl.col("p_prob").is_null())
