@@ -97,6 +97,20 @@ def test_unknown_and_null_codes_have_no_place(small):
     assert table.code_places(pl.Series(["0101999999", None, "9999999999"], dtype=pl.Utf8)).tolist() == [-1, -1, -1]
 
 
+@pytest.mark.parametrize("odd", [None, "12AB"])  # every code 8 or 10 digits, or one malformed
+def test_parent_places_are_the_places_of_the_first_8_digits(small, odd):
+    table, _, own, _ = small
+    codes = own[PAIR[1]].filter(pl.col("hts").str.len_chars() == 10).get_column("hts").head(400)
+    codes = pl.concat([codes, pl.Series(["74081160", "0101999999", None, *([odd] if odd else [])], dtype=pl.Utf8)])
+    places, parents = table.code_places_keyed(codes)
+    assert places.tolist() == table.code_places(codes).tolist()
+    assert (parents is None) == (odd is not None)
+    rows = np.arange(codes.len()) % 3 != 0
+    want = np.where(rows, table.code_places(codes.str.slice(0, 8)), -1)
+    assert table.parent_places(codes, parents, rows).tolist() == want.tolist()
+    assert (want[rows] >= 0).sum() > 200  # (the 8-digit lines are found)
+
+
 def test_nearest_edition_prefers_the_later_on_a_tie():
     grid_table = lt.LineTable(editions=frozenset(), contents=pl.DataFrame(), special=pl.DataFrame(),
                               codes=np.array([1], dtype=np.uint64), code_text=pl.Series(["x"]),

@@ -106,15 +106,23 @@ class LineTable:
         """Place of each code (8 or 10 digits, text) in ``codes`` (-1: unknown or null)."""
         return self._places_of(pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy())
 
-    def code_places_with_parent(self, codes: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(place of each code, place of its first 8 digits): :meth:`code_places` of both, with
-        the codes read as numbers once when all have 8 or 10 digits."""
+    def code_places_keyed(self, codes: pl.Series) -> tuple[np.ndarray, np.ndarray | None]:
+        """(:meth:`code_places`, each code's first 8 digits as a key for :meth:`parent_places`, or
+        None when a code has neither 8 nor 10 digits): the codes are read as numbers once."""
         if not codes.str.len_chars().is_in([8, 10]).fill_null(True).all():
-            return self.code_places(codes), self.code_places(codes.str.slice(0, 8))
+            return self.code_places(codes), None
         probe = pl.select(line_key(pl.lit(0), pl.lit(codes)).fill_null(0)).to_series().to_numpy()
         number, ten = _split_code(probe)
-        parent = np.where(ten, number // np.uint64(100), probe)
-        return self._places_of(probe), self._places_of(parent)
+        return self._places_of(probe), np.where(ten, number // np.uint64(100), probe)
+
+    def parent_places(self, codes: pl.Series, parents: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+        """Place of the first 8 digits of each code at ``rows`` (a mask; -1 elsewhere), by the
+        keys :meth:`code_places_keyed` gave (looked up on those rows only)."""
+        out = np.full(len(codes), -1, dtype=np.int64)
+        if rows.any():
+            out[rows] = (self._places_of(parents[rows]) if parents is not None
+                         else self.code_places(codes.filter(pl.Series(rows)).str.slice(0, 8)))
+        return out
 
     @functools.cached_property
     def general_simple(self) -> pl.DataFrame:
