@@ -285,7 +285,12 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
             .drop([f"_{p}{w}" for p in ("pw", "qw", "cw") for w in range(nwords)])
             .collect(engine="in-memory"))
     sig_cols = [f"_s{w}" for w in range(nwords)] + ["_mc"]
-    sigs = rows.select(sig_cols).unique()
+    # most rows no measure reaches (three in four of the 2M ledger's): their signature is the
+    # empty one of their metal class; only the others' are told apart by their words
+    empty = rows.select(pl.all_horizontal(pl.col(c) == 0 for c in sig_cols[:-1])).to_series()
+    reached = rows.select(sig_cols).filter(~empty)
+    distinct, classes = reached.unique(), rows.select("_mc").filter(empty).unique()
+    sigs = pl.concat([distinct, classes.select(*[pl.lit(0, dtype=pl.UInt64).alias(c) for c in sig_cols[:-1]], "_mc")])
     with view.lock:
         compiled = [view.signature(tuple(r[:-1]), r[-1]) for r in sigs.iter_rows()]
     heads = [_signature_headings(c["layers"], measures) for c in compiled]
@@ -299,7 +304,14 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
         [(k, o, i, a, b) for k, c in enumerate(compiled) for o, (i, a, b) in enumerate(c["layers"])],
         schema={"_sig": pl.Int32, "_ord": pl.Int32, "_m": pl.Int32, "_a": pl.Float64, "_b": pl.Float64},
         orient="row")
-    rows = rows.join(sigs, on=sig_cols, how="left", maintain_order="left")
+    # each row's signature: by its metal class if empty, else by a join on its words (on those rows only)
+    by_class = np.zeros(4, dtype=np.int64)  # (metal classes are 0-3)
+    by_class[classes.get_column("_mc").to_numpy()] = np.arange(distinct.height, sigs.height)
+    number = by_class[rows.get_column("_mc").to_numpy()]
+    if reached.height:
+        number[~empty.to_numpy()] = reached.join(distinct.with_row_index("_k"), on=sig_cols, how="left",
+                                                 maintain_order="left").get_column("_k").to_numpy()
+    rows = rows.hstack(sigs.drop(sig_cols).select(pl.all().gather(number)))
     rows = rows.hstack([_partial(rows, measures, nwords)])
 
     layers = _layers(rows, sig_layers, policy, view, texts)
