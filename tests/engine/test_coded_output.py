@@ -43,6 +43,22 @@ def test_coded_columns_hold_the_uncoded_text(rows, texts):
     assert got["_flags_text"].str.contains("metal_assumed").any()
 
 
+def test_coded_summary_carries_column_1_in_the_totals(rows):
+    """``coded`` without texts (the batch's summary): column 1 is not among the layers but in the
+    totals, on the rows not in error, with the column-1 layer's own authority and amount."""
+    plain = compute_duties(rows, texts=False)
+    coded = compute_duties(rows, texts=False, coded=True)
+    col1 = plain.layers.filter(pl.col("measure_id").str.starts_with("column1:"))
+    assert col1.height > 0
+    assert_frame_equal(coded.layers, plain.layers.filter(~pl.col("measure_id").str.starts_with("column1:")))
+    got = (coded.totals.filter(pl.col("_c1_amount").is_not_null())
+           .select(pl.col("row_id").cast(pl.Int64), pl.col("_c1_authority").alias("authority"),
+                   pl.col("_c1_amount").alias("amount")))
+    assert_frame_equal(got, col1.select("row_id", "authority", "amount"), check_row_order=False)
+    errors = coded.totals.filter(pl.col("error").is_not_null())
+    assert errors.height > 0 and errors["_c1_amount"].is_null().all() and errors["_c1_authority"].is_null().all()
+
+
 def test_notes_joined_without_lists_equal_the_lists_joined():
     """Every combination of the five reasons (present or not), as ``_notes`` sees them."""
     combos = list(itertools.product([None, "edition note"], [None, "line note"], [None, "no quantity"],

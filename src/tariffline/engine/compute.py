@@ -137,6 +137,9 @@ def compute_duties(
     Categorical, ``_notes_text`` and ``_flags_text`` are given as Categorical instead of the
     ``notes`` and ``flags`` lists; each is gathered by number from its few distinct values (no
     text per row, and a Parquet writer takes them as dictionaries without hashing a cell).
+    With ``texts=False`` too, the layers leave out column 1, which the totals carry as
+    ``_c1_authority`` and ``_c1_amount`` (null on rows in error): the batch's summary sums it
+    from there.
     """
     if missing_quantity not in ("error", "ave_estimate"):
         raise InputError(f"missing_quantity must be 'error' or 'ave_estimate', not {missing_quantity!r}")
@@ -199,7 +202,9 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     )
     # the measures' layers of rows found in error are dropped (the error rows are the few)
     bad_ids = df.lazy().filter(~ok).select(pl.col("row_id").cast(pl.Int64))
-    parts = [col1_layer.cast(LAYER_SCHEMA)] + [
+    # the batch's summary sums column 1 from the totals (``_c1_authority``, ``_c1_amount``)
+    apart = coded and not texts
+    parts = ([] if apart else [col1_layer.cast(LAYER_SCHEMA)]) + [
         f.with_columns(pl.col("row_id").cast(pl.Int64)).cast(LAYER_SCHEMA).join(bad_ids, on="row_id", how="anti")
         for f in measure_layers
     ]
@@ -208,8 +213,12 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
         layers = (pl.concat([p.with_columns(pl.lit(i).alias("_o")) for i, p in enumerate(parts)], how="vertical")
                   .sort(["row_id", "_o"], maintain_order=True).drop("_o").collect(engine="in-memory"))
     else:
-        layers = pl.concat(parts, how="vertical").collect(engine="in-memory")
+        layers = (pl.concat(parts, how="vertical") if parts else pl.LazyFrame(schema=LAYER_SCHEMA)
+                  ).collect(engine="in-memory")
     summary = ["_notes_text", "_flags_text"] if coded or not texts else []
+    if apart:
+        summary += [pl.when(ok).then(pl.col("c1_authority")).alias("_c1_authority"),
+                    pl.when(ok).then(pl.col("c1_amount")).alias("_c1_amount")]
     if not texts and "_heads" in df.columns:  # the signature path's measure headings, beside column 1's
         summary.append(pl.when(ok).then(pl.concat_str("hts_dotted", "_heads", separator=";", ignore_nulls=True))
                        .alias("_headings"))

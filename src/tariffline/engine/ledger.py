@@ -151,16 +151,16 @@ def run_ledger(ledger: Ledger, *, chunk_rows: int = CHUNK_ROWS, as_known_on: dt.
                              policy=policy, texts=texts, coded=coded and not fees)
         t = (res.totals.select("row_id", "origin_iso", "edition", "hts_line", "description", "total_duty",
                                "total_rate", "estimated", "error",
-                               *[c for c in ("notes", "flags", "_notes_text", "_flags_text", "_headings")
-                                 if c in res.totals.columns])
+                               *[c for c in ("notes", "flags", "_notes_text", "_flags_text", "_headings",
+                                             "_c1_authority", "_c1_amount") if c in res.totals.columns])
              .with_columns(pl.col("row_id").cast(pl.Int64))
              .join(typed.select(pl.col("row_id").cast(pl.Int64), "_cell_error", *[
                  c for c in ("entry_date", "value", "entry", "mode") if c in typed.columns]),
                    on="row_id", how="left", maintain_order="left")
              .with_columns(pl.coalesce("_cell_error", "error").alias("error")))
         ok = pl.col("error").is_null()
-        t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in ("total_duty", "total_rate", "_headings")
-                           if c in t.columns)
+        t = t.with_columns(pl.when(ok).then(pl.col(c)).alias(c) for c in (
+            "total_duty", "total_rate", "_headings", "_c1_authority", "_c1_amount") if c in t.columns)
         late = (pl.lit("entry date ") + pl.col("entry_date").cast(pl.Utf8)
                 + pl.lit(f" is after the law's currency date {law.current_through}: answered under the "
                          "law as known then; later actions are not encoded"))
@@ -208,6 +208,10 @@ def summarise(ledger: Ledger, totals: pl.DataFrame, layers: pl.DataFrame, *, fee
 
     A user column whose name is one of tariffline's gets ``(ledger)`` appended."""
     cols = result_columns(fees)
+    if "_c1_amount" in totals.columns:  # column 1 in the totals, not among the layers (compute_duties, coded)
+        layers = pl.concat([totals.select("row_id", pl.col("_c1_authority").alias("authority"),
+                                          pl.col("_c1_amount").alias("amount")).drop_nulls("authority"),
+                            layers.select("row_id", "authority", "amount")], how="vertical_relaxed")
     by_auth = _by_authority(totals.get_column("row_id"), layers)
     if "_headings" in totals.columns:  # joined by the engine
         totals = totals.rename({"_headings": "headings"})
