@@ -11,8 +11,9 @@ Each case runs in its own process (wall seconds, peak RSS of that process):
   batch_csv      api.batch on the same ledger as CSV, streamed to CSV (its ratio: to floor_csv)
   batch_io       the batch's input and output alone: the ledger read as the batch reads it (every
                  cell as text, in chunks) and an output of the batch's shape written as the batch
-                 writes it (its own output, made first and read back untimed): what any batch
-                 with this output costs before computing a duty (its peak includes that batch)
+                 writes it (its own output, made first and read back untimed, its coded text
+                 columns made Categorical again): what any batch with this output costs before
+                 computing a duty (its peak includes that batch)
   schedule       every 10-digit line of the 2026 Rev 4 schedule, origin JP, one date
   lookup         api.duty warm p50/p99 (wall and CPU) over 2,000 varied lines, origins, dates and
                  metal values: new questions (the scalar path) and repeated ones (the process-wide
@@ -212,7 +213,9 @@ def case(name: str, ledger: str, work: str, etr_end: str) -> dict:
         from tariffline.engine.ledger_read import open_ledger
         from tariffline.engine.ledger_write import ChunkedOutput
         api.batch(ledger, Path(work) / "out.parquet")
-        result = pl.read_parquet(Path(work) / "out.parquet")
+        # its text columns of few values as Categorical, as the engine gives them to the writer
+        result = pl.read_parquet(Path(work) / "out.parquet").with_columns(
+            pl.col("hts_line", "description", "edition", "notes", "flags").cast(pl.Categorical))
         t0 = time.perf_counter()
         for _ in open_ledger(ledger).chunks:
             pass
