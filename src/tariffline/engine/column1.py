@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from tariffline.engine.days import distinct_days
 from tariffline.engine.line_table import (
     LINE_COLUMNS,
     LINE_SELECT,
@@ -96,20 +97,7 @@ def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np
     pool = tuple(editions())
     memo, notes = _day_places(pool)
     editions_on = _days_memo(pool)
-    number = dates.cast(pl.Int32)
-    known = number.is_not_null().to_numpy()
-    day = number.fill_null(0).to_numpy().astype(np.int64)
-    first = int(day[known].min()) if known.any() else 0
-    span = int(day[known].max()) - first + 1 if known.any() else 0
-    if span <= 1 << 20:  # dates within ~2,900 years (any real ledger): distinct days by counting
-        present = np.zeros(span + 1, dtype=bool)
-        present[np.where(known, day - first, span)] = True
-        present[span] = False
-        seen = np.flatnonzero(present) + first
-        which = np.where(known, np.cumsum(present)[np.where(known, day - first, 0)] - 1, -1)
-    else:
-        seen = np.unique(day[known])
-        which = np.where(known, np.searchsorted(seen, day), -1)
+    seen, which = distinct_days(dates)
     index = {n: i for i, n in enumerate(names)}
     with _DAYS_LOCK:  # (a note's number is given once)
         new = {x: _EPOCH + dt.timedelta(days=x) for x in seen.tolist() if x not in memo}
@@ -184,15 +172,15 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
         break
     alt_cid = table.cids(np.where(alt >= 0, place10, -1), alt)
     found = (exact >= 0) | (eight >= 0) | (child >= 0)
-    # the line found: its code's place in the table and its edition's place in the calendar
+    # the line found: its code's place in the table
     line_code = np.select([exact >= 0, eight >= 0, child >= 0, alt >= 0], [place10, place8, child, place10], -1)
-    line_place = np.where(found, ei, alt)
+    line_at = _places(np.where(found, ei, alt))  # (the line's edition's place in the calendar)
     df = df.with_columns(
         pl.Series("_exact", exact >= 0), pl.Series("_eight", eight >= 0),
         pl.Series("_child", child >= 0), cal.get_column("edition").gather(_places(alt)).alias("_alt"),
         pl.Series("_cid", np.select([exact >= 0, eight >= 0, child_cid >= 0, alt_cid >= 0],
                                     [exact, eight, child_cid, alt_cid], -1), dtype=pl.Int32),
-        cal.get_column("edition").gather(_places(line_place)).alias("line_edition"),
+        cal.get_column("edition").gather(line_at).alias("line_edition"),
         table.code_text.gather(_places(line_code)).alias("line_hts"),
     ).with_columns(pl.when(pl.col("_cid") >= 0).then(pl.col("_cid")).alias("_cid"))
     labels = dict(zip(cal["edition"], cal["edition_label"]))
@@ -207,8 +195,7 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
         cid, texts = df.get_column("_cid"), table.coded_texts
         df = df.hstack([texts.get_column("description").gather(cid),
                         texts.get_column("hts_dotted").gather(cid).alias("_coded_line"),
-                        cal.get_column("edition").cast(pl.Categorical).gather(_places(line_place))
-                        .alias("_coded_edition")])
+                        cal.get_column("edition").cast(pl.Categorical).gather(line_at).alias("_coded_edition")])
     missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").cast(pl.Utf8).replace_strict(labels, default="?")

@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from tariffline.engine.days import distinct_days
 from tariffline.engine.measures import context_expr, product_masks
 from tariffline.engine.stacking import (
     RATE_CODE,
@@ -128,18 +129,13 @@ class _Compiled:
         day before the first change date for days before it); null stays null."""
         if self.breaks.is_empty():
             return days.clone()
-        # as day numbers: each distinct day of the span searched once, then looked up per row
+        # each distinct day searched once among the change dates (as day numbers), spread by place
         breaks = self.breaks.cast(pl.Int32).to_numpy()
         starts = np.concatenate([[breaks[0] - 1], breaks])
-        number = days.cast(pl.Int32)
-        day = number.fill_null(number.min() or 0).to_numpy()
-        first, last = (int(day.min()), int(day.max())) if day.size else (0, 0)
-        if last - first <= 1 << 20:  # (dates within ~2,900 years: any real ledger)
-            at = np.searchsorted(breaks, np.arange(first, last + 1), side="right")[day - first]
-        else:
-            at = np.searchsorted(breaks, day, side="right")
-        out = pl.Series(days.name, starts[at], dtype=pl.Int32).cast(pl.Date)
-        return out if not number.has_nulls() else pl.select(pl.when(number.is_not_null()).then(out)).to_series()
+        seen, which = distinct_days(days)
+        per_day = np.append(starts[np.searchsorted(breaks, seen, side="right")], 0)  # (0: no date, nulled)
+        out = pl.Series(days.name, per_day[which], dtype=pl.Int32).cast(pl.Date)
+        return out if not days.has_nulls() else pl.select(pl.when(days.is_not_null()).then(out)).to_series()
 
     def product_words(self, codes: pl.Series) -> pl.DataFrame:
         """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
