@@ -135,9 +135,10 @@ def _edition_index() -> dict[str, int]:
 
 
 def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, LineTable]:
-    """Add ``edition``, ``line_edition``, ``line_hts``, ``_cid`` (the line's content in the line
-    table, :mod:`tariffline.engine.line_table`, returned beside: a ``_cid`` means a row of its
-    contents only) and ``hts_dotted``.
+    """Add ``edition``, ``line_edition``, ``line_hts`` (with ``_line_code``, its place in the
+    table's codes; -1: none), ``_cid`` (the line's content in the line table,
+    :mod:`tariffline.engine.line_table`, returned beside: a ``_cid`` means a row of its contents
+    only) and ``hts_dotted``.
     ``coded``: ``description`` is Categorical, and ``_coded_line`` and ``_coded_edition`` are the
     line's dotted code and edition as Categorical (gathered by number, no text per row).
 
@@ -182,6 +183,7 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
                                     [exact, eight, child_cid, alt_cid], -1), dtype=pl.Int32),
         cal.get_column("edition").gather(line_at).alias("line_edition"),
         table.code_text.gather(_places(line_code)).alias("line_hts"),
+        pl.Series("_line_code", line_code, dtype=pl.Int64),
     ).with_columns(pl.when(pl.col("_cid") >= 0).then(pl.col("_cid")).alias("_cid"))
     labels = dict(zip(cal["edition"], cal["edition_label"]))
     suffix_gone = ~pl.col("_exact") & pl.col("_eight") & (pl.col("hts10").str.len_chars() == 10)

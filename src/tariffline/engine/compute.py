@@ -160,7 +160,7 @@ def _compute(df: pl.DataFrame, input_columns: list[str], policy: Policy, claim_p
     df, table = c1.locate_lines(df, coded)
     mask2, cite2 = _column2(policy)
     df = c1.column1(df, table, policy, mask2, cite2, claim_preferences=claim_preferences, texts=texts)
-    df, measure_layers = evaluate(df, policy, claim_preferences=claim_preferences, texts=texts)
+    df, measure_layers = evaluate(df, policy, table, claim_preferences=claim_preferences, texts=texts)
 
     q_problem = pl.coalesce(
         pl.col("c1_problem"),

@@ -17,12 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from tariffline.engine.stacking import legal_entries, use_signatures
 from tariffline.policy.loader import ALL, BoundMeasure, Policy
 from tariffline.policy.products import Prefixes, resolve
+
+if TYPE_CHECKING:
+    from tariffline.engine.line_table import LineTable
 
 
 def prefix_expr(prefixes: Prefixes, col: str = "hts10") -> pl.Expr:
@@ -261,9 +265,10 @@ def relevant_measures(df: pl.DataFrame, policy: Policy, measures: list[BoundMeas
     return measures, masks
 
 
-def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True, texts: bool = True
-             ) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
+def evaluate(df: pl.DataFrame, policy: Policy, table: LineTable, *, claim_preferences: bool = True,
+             texts: bool = True) -> tuple[pl.DataFrame, list[pl.LazyFrame]]:
     """Apply every Chapter 99 measure; return (rows with ``_extra`` duty, lazy layer frames).
+    ``table``: the line table of the rows' lines (``column1.locate_lines``).
     ``_partial`` names (sorted, comma-separated) the measures reaching only some statistical
     lines of the row's 8-digit code (null when none).
     ``claim_preferences``: a row naming no program claims those its origin may (see claim_expr).
@@ -274,14 +279,14 @@ def evaluate(df: pl.DataFrame, policy: Policy, *, claim_preferences: bool = True
     the rate depends on the row (inclusive and capped rules).
     """
     measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
-    # products are matched on the line found in the edition (an 8-digit code printed only as a
-    # 10-digit line matches 10-digit list entries)
-    df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"),
-                         pl.lit(claim_preferences).alias("_claim_default"))
+    df = df.with_columns(pl.lit(claim_preferences).alias("_claim_default"))
     from tariffline.engine import signatures  # it builds on this module's expressions
 
     if use_signatures(policy, measures):
-        return signatures.evaluate_by_signature(df, policy, measures, texts=texts)
+        return signatures.evaluate_by_signature(df, policy, measures, table, texts=texts)
+    # products are matched on the line found in the edition (an 8-digit code printed only as a
+    # 10-digit line matches 10-digit list entries)
+    df = df.with_columns(pl.coalesce("line_hts", "hts10").alias("_match_hts"))
     measures, masks = relevant_measures(df, policy, measures)
     lf = df.lazy().join(masks.lazy(), on="_match_hts", how="left", maintain_order="left").with_columns(
         pl.lit(0.0).alias("_extra"), pl.lit(False).alias("_uses_mfn_ave"),

@@ -1,0 +1,111 @@
+"""Context words and compiled signatures kept on disk (engine/signatures.py), as the product words
+are: a new process reads what an earlier one computed, equal to what it would compute afresh, and
+a corrupt or missing file is passed over (computed again). Expected values: the words and
+signatures computed from the rule files in the same test, and the dates of Section 232 on
+passenger vehicles (Proclamation 10908, heading 9903.94.01, in force for entries from 3 April 2025)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from tariffline.engine import signatures as sg
+from tariffline.engine.stacking import compile_signature
+from tariffline.policy.loader import load_policy
+
+ORIGINS = ["JP", "CN", "DE", "MX", "CA", "KR", "GB", "VN"]
+
+
+@pytest.fixture()
+def setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("TARIFFLINE_CACHE", str(tmp_path))
+    policy = load_policy()
+    measures = [bm for bm in policy.measures if bm.measure.rate.type != "column2"]
+    days = [dt.date(2018, 1, 1) + dt.timedelta(days=d) for d in range(0, 3200, 5)]
+    contexts = pl.DataFrame({
+        "origin_iso": [o for o in ORIGINS for _ in days], "entry_date": days * len(ORIGINS),
+        "program": pl.Series([None] * (len(days) * len(ORIGINS)), dtype=pl.Utf8),
+        "loaded_date": pl.Series([None] * (len(days) * len(ORIGINS)), dtype=pl.Date),
+        "_claim_default": [True] * (len(days) * len(ORIGINS))})
+    return policy, measures, contexts
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("origin_iso", "entry_date")
+
+
+def test_context_words_read_back_equal_words_computed(setup):
+    policy, measures, contexts = setup
+    first = sg._Compiled(policy, measures)
+    computed = first.context_words(contexts)
+    assert first.ctx_disk is not None and first.ctx_disk.exists()
+    second = sg._Compiled(policy, measures)
+    read = second.context_words(contexts)
+    assert second.ctx_saved == read.height == computed.height == contexts.height  # nothing computed again
+    assert_frame_equal(_sorted(read), _sorted(computed))
+    autos = next(i for i, bm in enumerate(measures) if bm.measure.heading == "9903.94.01")
+    word, bit = divmod(autos, 64)
+    by_day = dict(zip(read.filter(pl.col("origin_iso") == "JP")["entry_date"],
+                      read.filter(pl.col("origin_iso") == "JP")[f"_cw{word}"]))
+    assert by_day[dt.date(2025, 4, 4)] >> bit & 1 == 1
+    assert by_day[dt.date(2025, 3, 30)] >> bit & 1 == 0
+
+
+def test_a_corrupt_contexts_file_is_passed_over(setup):
+    policy, measures, contexts = setup
+    computed = sg._Compiled(policy, measures).context_words(contexts)
+    path = sg._kept_file(policy, measures, "contexts")
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 0xFF
+    path.write_bytes(bytes(data))
+    again = sg._Compiled(policy, measures)
+    assert_frame_equal(_sorted(again.context_words(contexts)), _sorted(computed))
+    assert again.ctx_saved == computed.height  # computed again and written whole
+
+
+def test_a_lookups_few_new_contexts_are_not_written(setup):
+    policy, measures, contexts = setup
+    view = sg._Compiled(policy, measures)
+    view.context_words(contexts.head(3))
+    assert not view.ctx_disk.exists()
+
+
+def test_signatures_read_back_equal_signatures_compiled(setup):
+    policy, measures, _ = setup
+    nwords = (len(measures) + 63) // 64
+    keys = [(tuple((i * 7919 + w * 104729) % (1 << 40) for w in range(nwords)), mc)
+            for i in range(150) for mc in range(4)]
+    first = sg._Compiled(policy, measures)
+    with first.lock:
+        computed = {k: first.signature(*k) for k in keys}
+        first.keep_signatures()
+    assert first.sigs_saved == len(keys)
+    second = sg._Compiled(policy, measures)
+    with second.lock:
+        second.signature(*keys[0])
+    assert second.sigs == computed  # every one read back, none compiled
+    assert all(second.sigs[k] == compile_signature(k[0], k[1], measures) for k in keys[:40])
+
+
+def test_a_corrupt_or_foreign_signatures_file_is_passed_over(setup):
+    policy, measures, _ = setup
+    nwords = (len(measures) + 63) // 64
+    keys = [(tuple(i + w for w in range(nwords)), 0) for i in range(120)]
+    first = sg._Compiled(policy, measures)
+    with first.lock:
+        [first.signature(*k) for k in keys]
+        first.keep_signatures()
+    path = sg._kept_file(policy, measures, "signatures")
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert sg._read_signatures(path, nwords, len(measures)) == {}
+    fewer = sg._Compiled(policy, measures[:10])  # another view: another file
+    assert sg._kept_file(policy, measures[:10], "signatures") != path
+    assert sg._kept_file(dataclasses.replace(policy, version="other"), measures, "signatures") != path
+    with fewer.lock:
+        assert fewer.signature((0,) * ((10 + 63) // 64), 0) == compile_signature((0,), 0, measures[:10])
