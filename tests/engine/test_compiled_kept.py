@@ -11,7 +11,6 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 
 from tariffline.engine import signatures as sg
 from tariffline.engine.stacking import compile_signature
@@ -34,10 +33,6 @@ def setup(tmp_path, monkeypatch):
     return policy, measures, contexts
 
 
-def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.sort("origin_iso", "entry_date")
-
-
 def test_context_words_read_back_equal_words_computed(setup):
     policy, measures, contexts = setup
     first = sg._Compiled(policy, measures)
@@ -45,14 +40,28 @@ def test_context_words_read_back_equal_words_computed(setup):
     assert first.ctx_disk is not None and first.ctx_disk.exists()
     second = sg._Compiled(policy, measures)
     read = second.context_words(contexts)
-    assert second.ctx_saved == read.height == computed.height == contexts.height  # nothing computed again
-    assert_frame_equal(_sorted(read), _sorted(computed))
+    assert second.ctx_saved == contexts.height == len(read)  # every context read, none computed again
+    assert (read == computed).all()
     autos = next(i for i, bm in enumerate(measures) if bm.measure.heading == "9903.94.01")
     word, bit = divmod(autos, 64)
-    by_day = dict(zip(read.filter(pl.col("origin_iso") == "JP")["entry_date"],
-                      read.filter(pl.col("origin_iso") == "JP")[f"_cw{word}"]))
-    assert by_day[dt.date(2025, 4, 4)] >> bit & 1 == 1
-    assert by_day[dt.date(2025, 3, 30)] >> bit & 1 == 0
+    japan = contexts.with_row_index("_i").filter(pl.col("origin_iso") == "JP")
+    by_day = dict(zip(japan["entry_date"], read[japan["_i"].to_numpy(), word]))
+    assert int(by_day[dt.date(2025, 4, 4)]) >> bit & 1 == 1
+    assert int(by_day[dt.date(2025, 3, 30)]) >> bit & 1 == 0
+
+
+def test_known_contexts_are_found_whatever_their_order(setup):
+    """Asked again in another order, with a new one among them: the same words per context, and
+    only the new one computed (its words equal those of a view that never saw the others)."""
+    policy, measures, contexts = setup
+    view = sg._Compiled(policy, measures)
+    words = view.context_words(contexts)
+    new = contexts.head(1).with_columns(pl.lit("NO").alias("origin_iso"))
+    shuffled = pl.concat([contexts.reverse(), new])
+    again = view.context_words(shuffled)
+    assert view.ctx.height == contexts.height + 1
+    assert (again[:-1] == words[::-1]).all()
+    assert (again[-1] == sg._Compiled(dataclasses.replace(policy, version="fresh"), measures).context_words(new)[0]).all()
 
 
 def test_a_corrupt_contexts_file_is_passed_over(setup):
@@ -63,8 +72,8 @@ def test_a_corrupt_contexts_file_is_passed_over(setup):
     data[-20] ^= 0xFF
     path.write_bytes(bytes(data))
     again = sg._Compiled(policy, measures)
-    assert_frame_equal(_sorted(again.context_words(contexts)), _sorted(computed))
-    assert again.ctx_saved == computed.height  # computed again and written whole
+    assert (again.context_words(contexts) == computed).all()
+    assert again.ctx_saved == len(computed)  # computed again and written whole
 
 
 def test_a_lookups_few_new_contexts_are_not_written(setup):

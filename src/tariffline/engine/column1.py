@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from tariffline.engine.days import distinct_days
+from tariffline.engine.distinct import first_rows
 from tariffline.engine.line_table import (
     LINE_COLUMNS,
     LINE_SELECT,
@@ -152,8 +153,11 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
     df = df.hstack([edition, note_edition, pl.Series("_note_id", note_id, dtype=pl.Int32)])
     table = line_table([n for n in edition.unique().to_list() if n is not None])
     hts10 = df.get_column("hts10")
+    code_of = df.get_column("_hts_id").to_numpy()  # (inputs.prepare: codes looked up once each)
+    codes = hts10.gather(first_rows(code_of, int(code_of.max()) + 1 if code_of.size else 0))
     while True:  # (places and contents are the table's own: all are found again in a wider table)
-        place10, parents = table.code_places_keyed(hts10)
+        place10, parents = table.code_places_keyed(codes)
+        place10, parents = place10[code_of], (parents[code_of] if parents is not None else None)
         exact = table.cids(place10, ei)
         place8 = table.parent_places(hts10, parents, exact < 0)  # (its 8 digits: only where not a line)
         eight = table.cids(place8, ei)

@@ -17,6 +17,7 @@ import math
 import polars as pl
 
 from tariffline.countries import to_iso2
+from tariffline.engine.distinct import distinct_texts
 from tariffline.engine.quantities import with_unit_keys
 from tariffline.engine.rare import where_needed
 from tariffline.errors import InputError
@@ -98,7 +99,8 @@ def _origin_table(origins: list[str | None]) -> pl.DataFrame:
 
 
 def prepare(rows: pl.DataFrame) -> pl.DataFrame:
-    """Add ``row_id``, ``hts10`` (digits), ``origin_iso`` and ``error`` (first problem or null)."""
+    """Add ``row_id``, ``hts10`` (digits; ``_hts_id``: the place of the row's code among the
+    distinct codes), ``origin_iso`` and ``error`` (first problem or null)."""
     missing = [c for c in REQUIRED if c not in rows.columns]
     if missing:
         raise InputError(f"input rows lack column(s) {', '.join(missing)}; "
@@ -120,20 +122,23 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"input rows have a column of the wrong type: {exc}") from None
     df = with_unit_keys(df, ["quantity_unit"]).rename({"quantity_unit_key": "_qunit_key"})
-    df = df.with_columns(
-        pl.col("hts").str.replace_all(r"[.\s]", "").alias("hts10"),
-    )
+    # each distinct code's digits, and whether they are 8 or 10, once (``_hts_id``: the row's
+    # code's place among them, for column1.locate_lines)
+    codes, which = distinct_texts(df.get_column("hts"))
+    digits = codes.str.replace_all(r"[.\s]", "")
+    well_formed = digits.str.contains(r"^\d{8}(\d{2})?$")
+    df = df.with_columns(digits.gather(which).alias("hts10"), pl.Series("_hts_id", which),
+                         well_formed.gather(which).alias("_hts_ok"))
     origins = _origin_table(df.get_column("origin").unique().to_list())
     df = df.hstack(df.select("origin").join(origins, on="origin", how="left", nulls_equal=True,  # (narrow)
                                             maintain_order="left").drop("origin"))
-    hts_ok = pl.col("hts10").str.contains(r"^\d{8}(\d{2})?$")
     horizon = date_horizon()
     day = pl.col("entry_date")
     # (the row's problem, its message), first first: one list gives both which rows have an error
     # and the error, so that a check cannot be added to one and missed by the other
     checks = [
         (pl.col("hts").is_null(), pl.lit("HTS code is missing")),
-        (~hts_ok.fill_null(False),
+        (~pl.col("_hts_ok").fill_null(False),
          pl.lit("HTS code '") + pl.col("hts").str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
          + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01")),
         (pl.col("_origin_error").is_not_null(), pl.col("_origin_error")),
@@ -149,4 +154,4 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     ]
     problem = pl.any_horizontal([cond for cond, _ in checks])
     error = pl.coalesce([pl.when(cond).then(text) for cond, text in checks])
-    return df.with_columns(where_needed(df, problem, error, "error")).drop("_origin_error")
+    return df.with_columns(where_needed(df, problem, error, "error")).drop("_origin_error", "_hts_ok")

@@ -50,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from tariffline.engine.days import distinct_days
+from tariffline.engine.distinct import distinct_texts, first_rows
 from tariffline.engine.line_table import LineTable
 from tariffline.engine.measures import context_expr, product_masks
 from tariffline.engine.stacking import (
@@ -61,7 +62,6 @@ from tariffline.engine.stacking import (
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
-_CONTEXT_KEYS = ["origin_iso", "_ctx_day", "program", "loaded_date", "_claim_default"]
 
 
 def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
@@ -126,23 +126,64 @@ class _Compiled:
         self.steps = _legal_steps(measures)  # its legal status by date
         self.lock = threading.Lock()
         self.prod: pl.DataFrame | None = None
-        self.ctx: pl.DataFrame | None = None
+        self._set_contexts(None)
         self.sigs: dict[tuple, dict] = {}
         self.by_place: dict[frozenset, tuple] = {}  # line table's editions -> (its codes, done, words)
         self.breaks = pl.Series(context_breaks(policy), dtype=pl.Date)
 
-    def interval_day(self, days: pl.Series) -> pl.Series:
-        """Each day as the first day of its interval between the policy's change dates (the
-        day before the first change date for days before it); null stays null."""
-        if self.breaks.is_empty():
-            return days.clone()
-        # each distinct day searched once among the change dates (as day numbers), spread by place
+    def intervals(self, days: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(each day's interval between the policy's change dates as a place in the second array,
+        -1 where null; each interval's first day as a day number since 1970: the day before the
+        first change date for days before it). Each distinct day is searched once among the
+        change dates and spread to the rows by place."""
+        seen, which = distinct_days(days)
+        if self.breaks.is_empty():  # (no change date: each day is its own interval)
+            return which, seen
         breaks = self.breaks.cast(pl.Int32).to_numpy()
         starts = np.concatenate([[breaks[0] - 1], breaks])
-        seen, which = distinct_days(days)
-        per_day = np.append(starts[np.searchsorted(breaks, seen, side="right")], 0)  # (0: no date, nulled)
-        out = pl.Series(days.name, per_day[which], dtype=pl.Int32).cast(pl.Date)
-        return out if not days.has_nulls() else pl.select(pl.when(days.is_not_null()).then(out)).to_series()
+        return np.append(np.searchsorted(breaks, seen, side="right"), -1)[which], starts
+
+    def interval_day(self, days: pl.Series) -> pl.Series:
+        """Each day as the first day of its interval (:meth:`intervals`); null stays null."""
+        place, starts = self.intervals(days)
+        return _day_series(days.name, place, starts)
+
+    def context_numbers(self, df: pl.DataFrame) -> tuple[np.ndarray, pl.DataFrame]:
+        """(each row's context as a place in the second; the distinct contexts of ``df``, one
+        row each, with the columns :meth:`context_words` takes, ``entry_date`` the first day of
+        the row's interval). Each key column is numbered per distinct value (numpy, no join)."""
+        interval, starts = self.intervals(df.get_column("entry_date"))
+        numbers, sizes = [interval + 1], [len(starts) + 1]  # (0: no date)
+        for name in ("origin_iso", "program"):
+            column = df.get_column(name)
+            if column.null_count() == df.height:
+                numbers.append(np.zeros(df.height, dtype=np.int64))
+                sizes.append(1)
+            else:
+                _values, which = distinct_texts(column)
+                numbers.append(which)
+                sizes.append(int(which.max()) + 1)
+        numbers.append(df.get_column("_claim_default").cast(pl.Int64).fill_null(2).to_numpy())
+        sizes.append(3)
+        seen, loaded = distinct_days(df.get_column("loaded_date"))
+        numbers.append(loaded + 1)
+        sizes.append(len(seen) + 1)
+        key = np.zeros(df.height, dtype=np.int64)
+        for number, size in zip(numbers, sizes):
+            key = key * size + number
+        if int(np.prod(np.array(sizes, dtype=np.float64))) <= 1 << 24:  # numbered by counting
+            present = np.zeros(int(np.prod(sizes)), dtype=bool)
+            present[key] = True
+            place = np.cumsum(present) - 1
+            number = place[key]
+            count = int(present.sum())
+        else:
+            _keys, number = np.unique(key, return_inverse=True)
+            count = len(_keys)
+        first = first_rows(number, count)
+        distinct = df.select(_CONTEXT + ["_claim_default"]).gather(first).with_columns(
+            _day_series("entry_date", interval[first], starts))
+        return number, distinct
 
     def product_words(self, codes: pl.Series) -> pl.DataFrame:
         """``_match_hts`` -> ``_pw*`` (in scope) and ``_qw*`` (some statistical lines in scope)."""
@@ -197,28 +238,56 @@ class _Compiled:
                 done[new] = True
         return words[places]  # (-1: the last row, zeros)
 
-    def context_words(self, contexts: pl.DataFrame) -> pl.DataFrame:
-        """(origin, date, program, loaded date, claim default) -> ``_cw*``."""
+    def context_words(self, contexts: pl.DataFrame) -> np.ndarray:
+        """The words ``_cw*`` of each (origin, date, program, loaded date, claim default) row of
+        ``contexts`` (rows x words). The known contexts are found by a hash of their keys, searched
+        in a sorted array and checked key by key, so that the cost grows with the contexts asked,
+        not with the many known (a kept file may hold 100,000 and more)."""
         keys = _CONTEXT + ["_claim_default"]
         with self.lock:
             asked = contexts.height
             if self.ctx is None and self.ctx_disk is not None and not self.ctx_saved:
-                self.ctx = _read_frame(self.ctx_disk, _CONTEXTS_MAGIC, self.context_schema())
+                self._set_contexts(_read_frame(self.ctx_disk, _CONTEXTS_MAGIC, self.context_schema()))
                 self.ctx_saved = self.ctx.height if self.ctx is not None else -1
-            if self.ctx is not None and self.ctx.height < self.MAX_KEYS:
-                contexts = contexts.join(self.ctx.select(keys), on=keys, how="anti", nulls_equal=True)
-            else:
-                self.ctx = None
-            if contexts.height or self.ctx is None:
-                new = (contexts.with_columns([context_expr(self.policy, bm).alias(f"_c_{i}")
-                                              for i, bm in enumerate(self.measures)])
+            if self.ctx is not None and self.ctx.height >= self.MAX_KEYS:
+                self._set_contexts(None)
+            at = self._context_places(contexts.select(keys))
+            if (at < 0).any():
+                todo = contexts.select(keys).filter(pl.Series(at < 0)).unique(maintain_order=True)
+                new = (todo.with_columns([context_expr(self.policy, bm).alias(f"_c_{i}")
+                                          for i, bm in enumerate(self.measures)])
                        .select(*keys, *_pack([f"_c_{i}" for i in range(len(self.measures))], "_cw")))
-                self.ctx = new if self.ctx is None else pl.concat([self.ctx, new])
+                self._set_contexts(new if self.ctx is None else pl.concat([self.ctx, new]))
+                at = self._context_places(contexts.select(keys))
+                if (at < 0).any():  # (never: each was just added)
+                    raise RuntimeError("context words: a context added was not found again")
                 unsaved = self.ctx.height - max(self.ctx_saved, 0)
                 if self.ctx_disk is not None and unsaved and (unsaved >= SAVE_EVERY or asked >= SAVE_EVERY):
                     _write_frame(self.ctx_disk, _CONTEXTS_MAGIC, self.ctx)
                     self.ctx_saved = self.ctx.height
-            return self.ctx
+            return self.ctx.select(f"_cw{w}" for w in range(self.nwords)).gather(at).to_numpy().astype(
+                np.uint64, copy=False).reshape(len(at), self.nwords)
+
+    def _set_contexts(self, frame: pl.DataFrame | None) -> None:
+        """Make ``frame`` the known contexts, with their sorted key hashes (the caller holds the lock)."""
+        self.ctx = frame
+        hashes = (frame.select(_CONTEXT + ["_claim_default"]).hash_rows(seed=0).to_numpy() if frame is not None
+                  else np.empty(0, dtype=np.uint64))
+        self.ctx_order = np.argsort(hashes, kind="stable")
+        self.ctx_hashes = hashes[self.ctx_order]
+
+    def _context_places(self, contexts: pl.DataFrame) -> np.ndarray:
+        """The row of each context among the known ones (-1: not known)."""
+        if self.ctx is None or not self.ctx.height or not contexts.height:
+            return np.full(contexts.height, -1, dtype=np.int64)
+        hashes = contexts.hash_rows(seed=0).to_numpy()
+        pos = np.minimum(np.searchsorted(self.ctx_hashes, hashes), len(self.ctx_hashes) - 1)
+        at = self.ctx_order[pos].astype(np.int64)
+        same = self.ctx_hashes[pos] == hashes
+        found = self.ctx.select(contexts.columns).gather(at)
+        for name in contexts.columns:  # (a hash may be shared: the keys decide)
+            same &= contexts.get_column(name).eq_missing(found.get_column(name)).to_numpy()
+        return np.where(same, at, -1)
 
     def context_schema(self) -> dict:
         """The columns of :meth:`context_words`' frame."""
@@ -375,21 +444,21 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     nwords = view.nwords
     words = view.place_words(table, df.get_column("_line_code").to_numpy())
     # contexts are told apart by the interval between the policy's change dates the entry date
-    # falls in (each interval stands for all its days: see stacking.context_breaks), not by day
-    df = df.with_columns(view.interval_day(df.get_column("entry_date")).alias("_ctx_day"))
-    ctx = view.context_words(df.select(_CONTEXT_KEYS).unique().rename({"_ctx_day": "entry_date"}))
+    # falls in (each interval stands for all its days: see stacking.context_breaks), not by day;
+    # each distinct context's words are found once, then indexed by the row's context number
+    number, contexts = view.context_numbers(df)
+    cwords = view.context_words(contexts)[number]
     metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
                    .when(pl.col("metal_value") == 0).then(1)
                    .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
     ok, zero = pl.col("error").is_null(), pl.lit(0, dtype=pl.UInt64)
     # the work is done on the few columns it needs; the results are put beside df's at the end
-    narrow = df.select("row_id", "error", *_CONTEXT, "_ctx_day", "_claim_default", "value",
-                       "metal_value", "c1_amount", "mfn_amount", pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
+    narrow = df.select("row_id", "error", "entry_date", "value", "metal_value", "c1_amount", "mfn_amount",
+                       pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
     narrow = narrow.hstack([pl.Series(f"_{p}w{w}", words[:, k * nwords + w], dtype=pl.UInt64)
-                            for k, p in enumerate(("p", "q")) for w in range(nwords)])
+                            for k, p in enumerate(("p", "q")) for w in range(nwords)]
+                           + [pl.Series(f"_cw{w}", cwords[:, w], dtype=pl.UInt64) for w in range(nwords)])
     rows = (narrow.lazy()
-            .join(ctx.lazy().rename({"entry_date": "_ctx_day"}), on=_CONTEXT_KEYS, how="left", nulls_equal=True,
-                  maintain_order="left")
             .with_columns(
                 *[pl.when(ok).then(pl.col(f"_pw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
                   .fill_null(zero).alias(f"_s{w}") for w in range(nwords)],
@@ -444,7 +513,13 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
         heads = heads.clone().scatter(own.get_column("_pos"), own.get_column("heading"))
     added = rows.select(pl.Series("_extra", extra, dtype=pl.Float64), "_uses_mfn_ave", "_metal_assumed", "_partial",
                         heads.alias("_heads"))
-    return df.drop("_claim_default", "_ctx_day").hstack(added), [layers.drop("_pos").lazy()]
+    return df.drop("_claim_default").hstack(added), [layers.drop("_pos").lazy()]
+
+
+def _day_series(name: str, place: np.ndarray, starts: np.ndarray) -> pl.Series:
+    """``starts[place]`` as dates (null where ``place`` is -1)."""
+    out = pl.Series(name, np.append(starts, 0)[place], dtype=pl.Int32).cast(pl.Date)
+    return out if not (place < 0).any() else out.scatter(np.flatnonzero(place < 0), None)
 
 
 _VARIES = object()  # a signature whose layers' headings depend on the row
