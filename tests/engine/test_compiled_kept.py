@@ -118,3 +118,32 @@ def test_a_corrupt_or_foreign_signatures_file_is_passed_over(setup):
     assert sg._kept_file(dataclasses.replace(policy, version="other"), measures, "signatures") != path
     with fewer.lock:
         assert fewer.signature((0,) * ((10 + 63) // 64), 0) == compile_signature((0,), 0, measures[:10])
+
+
+@pytest.mark.parametrize("spans", [(1 << 24, 2.0 ** 62), (0, 2.0 ** 62), (0, 0.0)], ids=["count", "sort", "parts"])
+def test_context_numbers_tell_apart_every_key(setup, monkeypatch, spans):
+    """Rows with the same (origin, interval, program, loaded date, claim) share a number; any
+    other rows do not, whichever way the rows are numbered (by counting, by sorting keys, or
+    row by row when the keys would not fit in 64 bits). Expected: the keys compared as tuples."""
+    monkeypatch.setattr(sg, "COUNT_SPAN", spans[0])
+    monkeypatch.setattr(sg, "KEY_SPAN", spans[1])
+    policy, measures, _ = setup
+    view = sg._Compiled(policy, measures)
+    rng = __import__("numpy").random.default_rng(4)
+    n = 3000
+    days = [dt.date(2018, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 3200, n)]
+    loaded = [None if k % 3 else d - dt.timedelta(days=int(b)) for k, (d, b) in enumerate(zip(days, rng.integers(0, 90, n)))]
+    frame = pl.DataFrame({
+        "origin_iso": [["JP", "CN", None][i] for i in rng.integers(0, 3, n)],
+        "entry_date": pl.Series([None if k % 97 == 0 else d for k, d in enumerate(days)], dtype=pl.Date),
+        "program": pl.Series([[None, "JP", "S"][i] for i in rng.integers(0, 3, n)], dtype=pl.Utf8),
+        "loaded_date": pl.Series(loaded, dtype=pl.Date), "_claim_default": rng.random(n) < 0.5})
+    frame = frame.with_columns(_origin_id=pl.col("origin_iso").rank("dense").fill_null(0).cast(pl.Int64))
+    interval = view.interval_day(frame["entry_date"]).to_list()
+    keys = list(zip(frame["origin_iso"], interval, frame["program"], frame["loaded_date"], frame["_claim_default"]))
+    number, distinct = view.context_numbers(frame)
+    by_key = {}
+    for k, num in zip(keys, number.tolist()):
+        assert by_key.setdefault(k, num) == num
+    assert len(set(by_key.values())) == len(by_key) == distinct.height
+    assert [tuple(r) for r in distinct.rows()] == sorted(by_key, key=by_key.get)

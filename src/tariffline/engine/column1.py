@@ -161,7 +161,7 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
         exact = table.cids(place10, ei)
         place8 = table.parent_places(hts10, parents, exact < 0)  # (its 8 digits: only where not a line)
         eight = table.cids(place8, ei)
-        child = np.where((exact < 0) & (eight < 0), table.first_children(place10, ei), -1)
+        child = table.first_children(np.where((exact < 0) & (eight < 0), place10, -1), ei)
         child_cid = table.cids(child, ei)
         rest = (exact < 0) & (eight < 0) & (child < 0) & (place10 >= 0) & (ei >= 0)
         alt = np.full(len(ei), -1)

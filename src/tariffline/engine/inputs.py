@@ -100,7 +100,8 @@ def _origin_table(origins: list[str | None]) -> pl.DataFrame:
 
 def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     """Add ``row_id``, ``hts10`` (digits; ``_hts_id``: the place of the row's code among the
-    distinct codes), ``origin_iso`` and ``error`` (first problem or null)."""
+    distinct codes), ``origin_iso`` (``_origin_id``: the place of the row's origin as named among
+    the distinct names) and ``error`` (first problem or null)."""
     missing = [c for c in REQUIRED if c not in rows.columns]
     if missing:
         raise InputError(f"input rows lack column(s) {', '.join(missing)}; "
@@ -129,9 +130,10 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     well_formed = digits.str.contains(r"^\d{8}(\d{2})?$")
     df = df.with_columns(digits.gather(which).alias("hts10"), pl.Series("_hts_id", which),
                          well_formed.gather(which).alias("_hts_ok"))
-    origins = _origin_table(df.get_column("origin").unique().to_list())
-    df = df.hstack(df.select("origin").join(origins, on="origin", how="left", nulls_equal=True,  # (narrow)
-                                            maintain_order="left").drop("origin"))
+    names, origin_of = distinct_texts(df.get_column("origin"))  # (each named origin read once)
+    origins = _origin_table(names.to_list())
+    df = df.hstack([origins.get_column("origin_iso").gather(origin_of),
+                    origins.get_column("_origin_error").gather(origin_of), pl.Series("_origin_id", origin_of)])
     horizon = date_horizon()
     day = pl.col("entry_date")
     # (the row's problem, its message), first first: one list gives both which rows have an error

@@ -87,6 +87,16 @@ def line_key(edition_index: pl.Expr, code: pl.Expr) -> pl.Expr:
     return (edition_index.cast(pl.UInt64) * 2 + ten) * _SPAN + code.cast(pl.UInt64, strict=False)
 
 
+def _grid_at(grid: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``grid[rows, columns]`` where both are >= 0, else -1: read only at those cells (flat
+    indices; a place of -1 is most of the rows when a code is looked up as its parent or child)."""
+    out = np.full(len(rows), -1, dtype=np.int64)
+    at = np.flatnonzero((rows >= 0) & (columns >= 0))
+    if at.size:
+        out[at] = grid.ravel()[rows[at] * grid.shape[1] + columns[at]]
+    return out
+
+
 @dataclass(frozen=True)
 class LineTable:
     """See the module docstring. ``codes``: every code (as :func:`line_key` of edition 0) that is
@@ -179,13 +189,11 @@ class LineTable:
 
     def cids(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
         """``cid`` of each (code place, edition place) (-1 where either is -1 or no line)."""
-        ok = (places >= 0) & (edition >= 0)
-        return np.where(ok, self.grid[np.where(ok, places, 0), np.where(ok, edition, 0)], -1)
+        return _grid_at(self.grid, places, edition)
 
     def first_children(self, places: np.ndarray, edition: np.ndarray) -> np.ndarray:
         """Place in ``codes`` of the first 10-digit line of each 8-digit code in the edition (-1: none)."""
-        ok = (places >= 0) & (edition >= 0)
-        return np.where(ok, self.child_grid[np.where(ok, places, 0), np.where(ok, edition, 0)], -1)
+        return _grid_at(self.child_grid, places, edition)
 
     def nearest(self, places: np.ndarray, days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """Place of the edition nearest in time to each day (days since 1970) holding each code as

@@ -62,6 +62,8 @@ from tariffline.engine.stacking import (
 from tariffline.policy.loader import BoundMeasure, Policy
 
 _CONTEXT = ["origin_iso", "entry_date", "program", "loaded_date"]
+COUNT_SPAN = 1 << 24  # contexts are numbered by counting up to this many possible keys, else by sorting
+KEY_SPAN = 2.0 ** 62  # past this many possible keys, by sorting the key parts (no key fits in 64 bits)
 
 
 def _pack(flags: list[str | None], prefix: str) -> list[pl.Expr]:
@@ -154,32 +156,37 @@ class _Compiled:
         the row's interval). Each key column is numbered per distinct value (numpy, no join)."""
         interval, starts = self.intervals(df.get_column("entry_date"))
         numbers, sizes = [interval + 1], [len(starts) + 1]  # (0: no date)
-        for name in ("origin_iso", "program"):
-            column = df.get_column(name)
-            if column.null_count() == df.height:
-                numbers.append(np.zeros(df.height, dtype=np.int64))
-                sizes.append(1)
-            else:
-                _values, which = distinct_texts(column)
-                numbers.append(which)
-                sizes.append(int(which.max()) + 1)
+        origin = df.get_column("_origin_id").to_numpy()  # (inputs.prepare; one origin may have two names)
+        numbers.append(origin)
+        sizes.append(int(origin.max()) + 1 if origin.size else 1)
+        program = df.get_column("program")
+        if program.null_count() == df.height:  # (most ledgers name none)
+            numbers.append(np.zeros(df.height, dtype=np.int64))
+            sizes.append(1)
+        else:
+            _names, which = distinct_texts(program)
+            numbers.append(which)
+            sizes.append(int(which.max()) + 1)
         numbers.append(df.get_column("_claim_default").cast(pl.Int64).fill_null(2).to_numpy())
         sizes.append(3)
         seen, loaded = distinct_days(df.get_column("loaded_date"))
         numbers.append(loaded + 1)
         sizes.append(len(seen) + 1)
-        key = np.zeros(df.height, dtype=np.int64)
-        for number, size in zip(numbers, sizes):
-            key = key * size + number
-        if int(np.prod(np.array(sizes, dtype=np.float64))) <= 1 << 24:  # numbered by counting
-            present = np.zeros(int(np.prod(sizes)), dtype=bool)
-            present[key] = True
-            place = np.cumsum(present) - 1
-            number = place[key]
-            count = int(present.sum())
+        span = float(np.prod(np.array(sizes, dtype=np.float64)))
+        if span > KEY_SPAN:  # (many distinct names and dates at once: no key fits in 64 bits)
+            _keys, number = np.unique(np.stack(numbers, axis=1), axis=0, return_inverse=True)
+            number, count = number.reshape(-1), len(_keys)
         else:
-            _keys, number = np.unique(key, return_inverse=True)
-            count = len(_keys)
+            key = np.zeros(df.height, dtype=np.int64)
+            for part, size in zip(numbers, sizes):
+                key = key * size + part
+            if span <= COUNT_SPAN:  # numbered by counting
+                present = np.zeros(int(span), dtype=bool)
+                present[key] = True
+                number, count = (np.cumsum(present) - 1)[key], int(present.sum())
+            else:
+                _keys, number = np.unique(key, return_inverse=True)
+                count = len(_keys)
         first = first_rows(number, count)
         distinct = df.select(_CONTEXT + ["_claim_default"]).gather(first).with_columns(
             _day_series("entry_date", interval[first], starts))
@@ -213,13 +220,13 @@ class _Compiled:
 
     def place_words(self, table: LineTable, places: np.ndarray) -> np.ndarray:
         """The product words of each row's line by its place in ``table.codes`` (-1: none, all
-        zeros): an array of rows x (``_pw*`` words, then ``_qw*``). Each place's words are
+        zeros): an array of (``_pw*`` words, then ``_qw*``) x rows. Each place's words are
         taken from :meth:`product_words` once per process and table, then indexed (no text per row)."""
         with self.lock:
             entry = self.by_place.get(table.editions)
             if entry is None or entry[0] is not table.codes:
                 entry = (table.codes, np.zeros(len(table.codes), dtype=bool),
-                         np.zeros((len(table.codes) + 1, 2 * self.nwords), dtype=np.uint64))
+                         np.zeros((2 * self.nwords, len(table.codes) + 1), dtype=np.uint64))
                 self.by_place[table.editions] = entry
                 while len(self.by_place) > 4:
                     self.by_place.pop(next(iter(self.by_place)))
@@ -234,9 +241,9 @@ class _Compiled:
             found = (pl.DataFrame({"_match_hts": codes}).join(prod, on="_match_hts", how="left", maintain_order="left")
                      .select(pl.col(cols).fill_null(0)).to_numpy().astype(np.uint64, copy=False))
             with self.lock:
-                words[new] = found
+                words[:, new] = found.T
                 done[new] = True
-        return words[places]  # (-1: the last row, zeros)
+        return words[:, places]  # (-1: the last column, zeros)
 
     def context_words(self, contexts: pl.DataFrame) -> np.ndarray:
         """The words ``_cw*`` of each (origin, date, program, loaded date, claim default) row of
@@ -447,7 +454,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     # falls in (each interval stands for all its days: see stacking.context_breaks), not by day;
     # each distinct context's words are found once, then indexed by the row's context number
     number, contexts = view.context_numbers(df)
-    cwords = view.context_words(contexts)[number]
+    cwords = np.ascontiguousarray(view.context_words(contexts).T)[:, number]  # (words x rows)
     metal_class = (pl.when(pl.col("metal_value").is_null()).then(0)
                    .when(pl.col("metal_value") == 0).then(1)
                    .when(pl.col("metal_value") < pl.col("value")).then(2).otherwise(3)).cast(pl.Int8)
@@ -455,9 +462,9 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     # the work is done on the few columns it needs; the results are put beside df's at the end
     narrow = df.select("row_id", "error", "entry_date", "value", "metal_value", "c1_amount", "mfn_amount",
                        pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
-    narrow = narrow.hstack([pl.Series(f"_{p}w{w}", words[:, k * nwords + w], dtype=pl.UInt64)
+    narrow = narrow.hstack([pl.Series(f"_{p}w{w}", words[k * nwords + w], dtype=pl.UInt64)
                             for k, p in enumerate(("p", "q")) for w in range(nwords)]
-                           + [pl.Series(f"_cw{w}", cwords[:, w], dtype=pl.UInt64) for w in range(nwords)])
+                           + [pl.Series(f"_cw{w}", cwords[w], dtype=pl.UInt64) for w in range(nwords)])
     rows = (narrow.lazy()
             .with_columns(
                 *[pl.when(ok).then(pl.col(f"_pw{w}") & pl.col(f"_cw{w}")).otherwise(zero)
