@@ -202,7 +202,7 @@ def locate_lines(df: pl.DataFrame, coded: bool = False) -> tuple[pl.DataFrame, L
         df = df.hstack([texts.get_column("description").gather(cid),
                         texts.get_column("hts_dotted").gather(cid).alias("_coded_line"),
                         cal.get_column("edition").cast(pl.Categorical).gather(line_at).alias("_coded_edition")])
-    missing = (pl.lit("HTS code ") + pl.col("hts") + pl.lit(" is not in the HTS edition in force on ")
+    missing = (pl.lit("HTS code ") + pl.col("hts").cast(pl.Utf8) + pl.lit(" is not in the HTS edition in force on ")
                + pl.col("entry_date").cast(pl.Utf8) + pl.lit(" (")
                + pl.col("edition").cast(pl.Utf8).replace_strict(labels, default="?")
                + pl.lit(") nor in any edition on hand"))

@@ -15,16 +15,23 @@ import polars as pl
 
 
 def distinct_texts(texts: pl.Series) -> tuple[pl.Series, np.ndarray]:
-    """(each distinct value of ``texts`` once, null last if any; each row's place among them)."""
-    numbers = texts.cast(pl.Utf8).cast(pl.Categorical(pl.Categories.random())).to_physical()
+    """(each distinct value of ``texts`` once, as text, null last if any; each row's place
+    among them). A Categorical column is numbered by its own numbers (not hashed again)."""
+    coded = texts if texts.dtype == pl.Categorical else texts.cast(pl.Utf8).cast(private_categorical())
+    numbers = coded.to_physical()
     count = int(numbers.max()) + 1 if numbers.len() > numbers.null_count() else 0
     which = numbers.fill_null(count).to_numpy().astype(np.int64)
     first = first_rows(which, count + 1)
     if (first[:count] < 0).any():  # (not numbered densely: number them here)
         seen, which = np.unique(which, return_inverse=True)
         first = first_rows(which, len(seen))
-        return texts.gather(first), which
-    return texts.gather(first[:count + (first[count] >= 0)]), which
+        return texts.gather(first).cast(pl.Utf8), which
+    return texts.gather(first[:count + (first[count] >= 0)]).cast(pl.Utf8), which
+
+
+def private_categorical() -> pl.Categorical:
+    """A Categorical type of new categories of its own (freed with the last column using them)."""
+    return pl.Categorical(pl.Categories.random())
 
 
 def first_rows(which: np.ndarray, count: int) -> np.ndarray:

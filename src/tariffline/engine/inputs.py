@@ -113,9 +113,8 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
         if name not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=dtype).alias(name))
     try:
-        df = df.with_columns(
-            pl.col("hts").cast(pl.Utf8),
-            pl.col("origin").cast(pl.Utf8),
+        df = df.with_columns(  # (codes and origins already coded stay so: see distinct_texts)
+            *[pl.col(c) if df.schema[c] == pl.Categorical else pl.col(c).cast(pl.Utf8) for c in ("hts", "origin")],
             pl.col("value").cast(pl.Float64, strict=False),
             pl.col("entry_date").cast(pl.Date, strict=False),
             *[pl.col(n).cast(t, strict=False) for n, t in OPTIONAL.items()],
@@ -141,7 +140,7 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
     checks = [
         (pl.col("hts").is_null(), pl.lit("HTS code is missing")),
         (~pl.col("_hts_ok").fill_null(False),
-         pl.lit("HTS code '") + pl.col("hts").str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
+         pl.lit("HTS code '") + pl.col("hts").cast(pl.Utf8).str.replace_all(r"[\x00-\x1f\x7f]", "?").str.slice(0, 40)
          + pl.lit("' is malformed: expected 8 or 10 digits, e.g. 8703.23.01")),
         (pl.col("_origin_error").is_not_null(), pl.col("_origin_error")),
         (day.is_null(), pl.lit("entry date is missing or not a date (YYYY-MM-DD)")),

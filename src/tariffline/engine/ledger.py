@@ -27,6 +27,7 @@ from pathlib import Path
 import polars as pl
 
 from tariffline.engine.compute import compute_duties
+from tariffline.engine.distinct import distinct_texts, private_categorical
 from tariffline.engine.ledger_read import CHUNK_ROWS, Ledger, LedgerChunks, open_ledger, read_ledger  # noqa: F401
 from tariffline.engine.ledger_write import ChunkedOutput, check_output, write_atomic  # noqa: F401
 from tariffline.engine.rare import where_needed
@@ -115,6 +116,11 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
             typed.append(pl.when(_blank(src)).then(None).otherwise(_date(src)).alias(name))
             checks.append(pl.when(~_blank(src) & _date(src).is_null())
                           .then(pl.lit(f"{name} '") + c + pl.lit("' is not a date (YYYY-MM-DD or MM/DD/YYYY)")))
+        elif name in ("hts", "origin"):  # (they repeat: cleaned once per distinct value, kept coded)
+            values, which = distinct_texts(raw.get_column(src))
+            clean = values.str.strip_chars()
+            clean = pl.select(pl.when(clean != "").then(clean)).to_series()
+            typed.append(pl.lit(clean.cast(private_categorical()).gather(which)).alias(name))
         elif name == "mode":
             typed.append(mode_expr(src).alias("mode"))
             checks.append(pl.when(~_blank(src) & mode_expr(src).is_null())
