@@ -255,18 +255,18 @@ def _by_authority(row_ids: pl.Series, layers: pl.DataFrame) -> pl.DataFrame:
     ``numpy.bincount`` over (authority, row) cells, not pivoted."""
     import numpy as np
 
-    auths = layers.get_column("authority").unique(maintain_order=True).drop_nulls().to_list()
+    names, which = distinct_texts(layers.get_column("authority"))  # (one hash of the authorities)
+    auths = [a for a in names.to_list() if a is not None]
     ids = row_ids.cast(pl.Int64).to_numpy()
     base, n = (int(ids.min()) if ids.size else 0), ids.size
-    at = layers.select((pl.col("row_id") - base).cast(pl.Int64).alias("r"),
-                       pl.col("authority").replace_strict(auths, list(range(len(auths))), default=None,
-                                                          return_dtype=pl.Int64).alias("a"),
-                       pl.col("amount").fill_null(0.0)).drop_nulls(["a"])
+    named = which < len(auths)  # (a layer of no authority is left out)
+    row = layers.get_column("row_id").cast(pl.Int64).to_numpy()[named] - base
+    auth = which[named]
+    amount = layers.get_column("amount").fill_null(0.0).to_numpy()[named]
     if not (ids.size == 0 or (ids == np.arange(base, base + n)).all()):  # rows not consecutive
         pos = pl.DataFrame({"row_id": row_ids.cast(pl.Int64), "_p": np.arange(n)})
-        at = (at.with_columns((pl.col("r") + base).alias("row_id")).join(pos, on="row_id", how="left")
-              .select(pl.col("_p").alias("r"), "a", "amount"))
-    row, auth, amount = (at.get_column(c).to_numpy() for c in ("r", "a", "amount"))
+        row = (pl.DataFrame({"row_id": row + base}).join(pos, on="row_id", how="left", maintain_order="left")
+               .get_column("_p").to_numpy())
     # one bin per (authority, row): bincount adds each bin's layers in their order, stacking order
     cell = auth * n + row
     cells = len(auths) * n

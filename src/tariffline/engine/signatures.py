@@ -45,6 +45,7 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -120,9 +121,10 @@ class _Compiled:
 
     def __init__(self, policy: Policy, measures: list[BoundMeasure]) -> None:
         self.policy, self.measures = policy, measures
-        self.disk, self.saved = _products_file(policy, measures), 0
-        self.ctx_disk, self.ctx_saved = _kept_file(policy, measures, "contexts"), 0
-        self.sig_disk, self.sigs_saved = _kept_file(policy, measures, "signatures"), 0
+        directory = _kept_dir()  # (its stamp hashes the package's files: worked out once here)
+        self.disk, self.saved = _products_file(policy, measures, directory), 0
+        self.ctx_disk, self.ctx_saved = _kept_file(policy, measures, "contexts", directory), 0
+        self.sig_disk, self.sigs_saved = _kept_file(policy, measures, "signatures", directory), 0
         self.nwords = max((len(measures) + 63) // 64, 1)
         self.table = _measure_table(measures)  # what each measure's layers print
         self.steps = _legal_steps(measures)  # its legal status by date
@@ -329,27 +331,40 @@ SAVE_EVERY = 500
 _MAGIC = b"tariffline product words 1\n"
 
 
-def _products_file(policy: Policy, measures: list[BoundMeasure]) -> Path | None:
-    """Where the product words of this policy view are kept (None: not kept, e.g. editions named
-    by a manifest, for which the compiled policy is not kept either)."""
+def _kept_dir() -> Path | None:
+    """The compiled policy's build directory, where a policy view's words and signatures are
+    kept (None: not kept, e.g. editions named by a manifest, for which the compiled policy is
+    not kept either)."""
     from tariffline.engine import policy_cache
 
     if os.environ.get(policy_cache.MANIFEST_SETTING):
+        return None
+    return policy_cache.compiled_dir() / policy_cache.stamp()
+
+
+_UNSET: Any = object()  # (a directory not given: _kept_dir's)
+
+
+def _products_file(policy: Policy, measures: list[BoundMeasure], directory: Path | None = _UNSET) -> Path | None:
+    """Where the product words of this policy view are kept, in ``directory`` (default:
+    :func:`_kept_dir`; None: not kept)."""
+    directory = _kept_dir() if directory is _UNSET else directory
+    if directory is None:
         return None
     scopes = repr([(bm.id, bm.measure.products) for bm in measures])
     key = hashlib.sha256(repr((policy.version, policy.as_known_on, scopes)).encode()).hexdigest()[:24]
-    return policy_cache.compiled_dir() / policy_cache.stamp() / f"products-{key}.bin"
+    return directory / f"products-{key}.bin"
 
 
-def _kept_file(policy: Policy, measures: list[BoundMeasure], kind: str) -> Path | None:
-    """Where the ``kind`` (contexts, signatures) of this policy view are kept (None: not kept,
-    as :func:`_products_file`)."""
-    from tariffline.engine import policy_cache
-
-    if os.environ.get(policy_cache.MANIFEST_SETTING):
+def _kept_file(policy: Policy, measures: list[BoundMeasure], kind: str, directory: Path | None = _UNSET
+               ) -> Path | None:
+    """Where the ``kind`` (contexts, signatures) of this policy view are kept (as
+    :func:`_products_file`)."""
+    directory = _kept_dir() if directory is _UNSET else directory
+    if directory is None:
         return None
     key = hashlib.sha256(repr((policy.version, policy.as_known_on, [bm.id for bm in measures])).encode())
-    return policy_cache.compiled_dir() / policy_cache.stamp() / f"{kind}-{key.hexdigest()[:24]}.bin"
+    return directory / f"{kind}-{key.hexdigest()[:24]}.bin"
 
 
 _CONTEXTS_MAGIC = b"tariffline context words 1\n"
@@ -391,14 +406,15 @@ def _read_signatures(path: Path, nwords: int, nmeasures: int) -> dict[tuple, dic
     if body is None:
         return {}
     try:
-        out = {}
-        for words, mc, layers, uses_ave, metal_assumed in json.loads(body):
-            if len(words) != nwords or any(not 0 <= i < nmeasures for i, _a, _b in layers):
-                return {}
-            out[(tuple(words), mc)] = {"layers": [(int(i), float(a), float(b)) for i, a, b in layers],
-                                       "uses_ave": bool(uses_ave), "metal_assumed": bool(metal_assumed)}
-        return out
-    except (ValueError, TypeError):
+        entries = json.loads(body)
+        places = [layer[0] for entry in entries for layer in entry[2]]
+        if any(len(entry[0]) != nwords for entry in entries) or (
+                places and not 0 <= min(places) <= max(places) < nmeasures):
+            return {}
+        return {(tuple(words), mc): {"layers": [tuple(layer) for layer in layers], "uses_ave": uses_ave,
+                                     "metal_assumed": metal_assumed}
+                for words, mc, layers, uses_ave, metal_assumed in entries}
+    except (ValueError, TypeError, IndexError):
         return {}
 
 
