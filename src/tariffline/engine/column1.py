@@ -79,15 +79,28 @@ def _days_memo(_pool: tuple[EditionInfo, ...]) -> dict:
     return {}
 
 
-_DAYS_LOCK = threading.Lock()  # guards _day_places' memos (batch chunks are computed in threads)
+_DAYS_LOCK = threading.Lock()  # guards _day_places' tables (batch chunks are computed in threads)
 _EPOCH = dt.date(1970, 1, 1)
+_DAY_SPAN = ((dt.date(1900, 1, 1) - _EPOCH).days, (dt.date(2200, 1, 1) - _EPOCH).days)  # days kept in arrays
+
+
+class _DayTable:
+    """Day number -> (edition place, note number), filled as days are asked: arrays over the days
+    of :data:`_DAY_SPAN` (read by indexing, 110,000 days in 1.3 MB), and the notes owed when the
+    edition used is not the one in force, numbered (0: none)."""
+
+    def __init__(self) -> None:
+        size = _DAY_SPAN[1] - _DAY_SPAN[0]
+        self.known = np.zeros(size, dtype=bool)
+        self.place = np.full(size, -1, dtype=np.int32)
+        self.note = np.zeros(size, dtype=np.int32)
+        self.notes: dict[str | None, int] = {None: 0}
 
 
 @functools.lru_cache(maxsize=4)
-def _day_places(_pool: tuple[EditionInfo, ...]) -> tuple[dict[int, tuple[int, int]], dict[str | None, int]]:
-    """(day number -> (edition place, note number), note -> number): :func:`_days_memo` as
-    numbers, the note owed when the edition used is not the one in force numbered (0: none)."""
-    return {}, {None: 0}
+def _day_places(_pool: tuple[EditionInfo, ...]) -> _DayTable:
+    """The :class:`_DayTable` of a set of editions on hand (its :func:`_days_memo` as numbers)."""
+    return _DayTable()
 
 
 def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np.ndarray, pl.Series, pl.Series]:
@@ -96,21 +109,32 @@ def _edition_per_row(dates: pl.Series, names: pl.Series) -> tuple[np.ndarray, np
     (-1, 0 and null where there is no date); the edition and note as Categorical (gathered by
     number: no text per row)."""
     pool = tuple(editions())
-    memo, notes = _day_places(pool)
+    table = _day_places(pool)
     editions_on = _days_memo(pool)
     seen, which = distinct_days(dates)
     index = {n: i for i, n in enumerate(names)}
+    inside = (seen >= _DAY_SPAN[0]) & (seen < _DAY_SPAN[1])
     with _DAYS_LOCK:  # (a note's number is given once)
-        new = {x: _EPOCH + dt.timedelta(days=x) for x in seen.tolist() if x not in memo}
-        asked = [d for d in new.values() if d not in editions_on]
+        at = seen[inside] - _DAY_SPAN[0]
+        todo = seen[~inside | ~table.known[np.where(inside, seen - _DAY_SPAN[0], 0)]].tolist()
+        days = [_EPOCH + dt.timedelta(days=x) for x in todo]
+        asked = [d for d in days if d not in editions_on]
         editions_on.update(zip(asked, editions_for(asked, list(pool)) if asked else []))
-        for x, d in new.items():
+        chosen = {}
+        for x, d in zip(todo, days):
             e = editions_on[d]
-            memo[x] = (index.get(e.name, -1), notes.setdefault(e.note or None, len(notes)))
-        chosen = [memo[x] for x in seen.tolist()]
-        texts = list(notes)
-    per_day = np.array(chosen + [(-1, 0)], dtype=np.int64).reshape(-1, 2)[which]
-    place, note = per_day[:, 0], per_day[:, 1]
+            chosen[x] = (index.get(e.name, -1), table.notes.setdefault(e.note or None, len(table.notes)))
+        for x, (place_of, note_of) in chosen.items():
+            if _DAY_SPAN[0] <= x < _DAY_SPAN[1]:
+                table.place[x - _DAY_SPAN[0]], table.note[x - _DAY_SPAN[0]] = place_of, note_of
+                table.known[x - _DAY_SPAN[0]] = True
+        per_day = np.empty((len(seen) + 1, 2), dtype=np.int64)
+        per_day[:-1][inside, 0], per_day[:-1][inside, 1] = table.place[at], table.note[at]
+        texts = list(table.notes)
+    for i in np.flatnonzero(~inside):  # (days outside the arrays' span: as chosen above)
+        per_day[i] = chosen[int(seen[i])]
+    per_day[-1] = (-1, 0)  # (no date)
+    place, note = per_day[which, 0], per_day[which, 1]
     edition = names.cast(pl.Categorical).gather(_places(place)).alias("edition")
     return place, note, edition, pl.Series("_note_edition", texts, dtype=pl.Utf8).cast(pl.Categorical).gather(note)
 
@@ -314,8 +338,9 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
     if claim_preferences:
         programs = _program_table(policy).with_row_index("_pid")
         program_texts = programs.select("_pid", "p_authority", "p_citation", "p_confidence", "p_title")
-        cand = (df.select("row_id", "origin_iso", "entry_date", "_cid", "value", "quantity", "quantity_unit",
-                          "unit_value", "_qunit_key", "program", "error", "_is_col2")  # (a narrow filter)
+        cand = (df.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"), "origin_iso", "entry_date", "_cid",
+                          "value", "quantity", "quantity_unit", "unit_value", "_qunit_key", "program", "error",
+                          "_is_col2")  # (a narrow filter; _pos: the row's place in df)
                   .filter(pl.col("error").is_null() & ~pl.col("_is_col2")
                           & (pl.col("program").is_null() | (pl.col("program").str.to_lowercase() != "none")))
                   .drop("error", "_is_col2").rename({"program": "claimed"})
@@ -332,15 +357,17 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
             rest.gather(rows.get_column("_srow"))))
         cand = (cand.hstack([s.alias(n) for s, n in zip(priced, ("p_amount", "p_est", "p_prob"))])
                     .filter(pl.col("p_prob").is_null())
-                    .sort(["row_id", "p_amount", "_pid"]).group_by("row_id", maintain_order=True).first())
-        pref = (cand.select("row_id", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")
+                    .sort(["_pos", "p_amount", "_pid"]).group_by("_pos", maintain_order=True).first())
+        pref = (cand.select("_pos", "_pid", pl.col("program").alias("p_program"), "p_amount", "p_est")
                 .join(program_texts, on="_pid", how="left").drop("_pid"))
     if pref is None:
-        pref = pl.DataFrame(schema={"row_id": df.schema["row_id"], "p_program": pl.Utf8, "p_amount": pl.Float64,
+        pref = pl.DataFrame(schema={"_pos": pl.Int64, "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
                                     "p_confidence": pl.Utf8, "p_title": pl.Utf8})
-    # a narrow join put beside df: a join on df itself would copy its every column
-    df = df.hstack(df.select("row_id").join(pref, on="row_id", how="left", maintain_order="left").drop("row_id"))
+    # each row's preference put in its place (null where none): no join on df
+    at = pref.get_column("_pos")
+    df = df.hstack([pl.repeat(None, df.height, dtype=t, eager=True).alias(c).scatter(at, pref.get_column(c))
+                    for c, t in pref.schema.items() if c != "_pos"])
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     # a program the origin may claim on the date, named on a line whose column 1 is already Free,
     # is a valid claim (e.g. USMCA "S" for the Chapter 99 exemptions), not an error

@@ -315,6 +315,13 @@ class _Compiled:
             hit = self.sigs[key] = compile_signature(sig, metal_class, self.measures)
         return hit
 
+    def headings(self, compiled: dict) -> str | None | object:
+        """:func:`_signature_headings` of a compiled signature, worked out once (the caller
+        holds :attr:`lock`)."""
+        if "_heads" not in compiled:
+            compiled["_heads"] = _signature_headings(compiled["layers"], self.measures)
+        return compiled["_heads"]
+
     def keep_signatures(self) -> None:
         """Write the compiled signatures to disk once a quarter more (and at least 100) are
         new since the last write (the caller holds :attr:`lock`)."""
@@ -500,7 +507,7 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     with view.lock:
         compiled = [view.signature(tuple(r[:-1]), r[-1]) for r in sigs.iter_rows()]
         view.keep_signatures()
-    heads = [_signature_headings(c["layers"], measures) for c in compiled]
+        heads = [view.headings(c) for c in compiled]
     sigs = sigs.with_columns(
         pl.Series("_sig", range(sigs.height), dtype=pl.Int32),
         pl.Series("_uses_mfn_ave", [c["uses_ave"] for c in compiled], dtype=pl.Boolean),
