@@ -17,7 +17,7 @@ import polars as pl
 def distinct_texts(texts: pl.Series) -> tuple[pl.Series, np.ndarray]:
     """(each distinct value of ``texts`` once, as text, null last if any; each row's place
     among them). A Categorical column is numbered by its own numbers (not hashed again)."""
-    coded = texts if texts.dtype == pl.Categorical else texts.cast(pl.Utf8).cast(private_categorical())
+    coded = texts if isinstance(texts.dtype, pl.Categorical) else texts.cast(pl.Utf8).cast(private_categorical())
     numbers = coded.to_physical()
     count = int(numbers.max()) + 1 if numbers.len() > numbers.null_count() else 0
     which = numbers.fill_null(count).to_numpy().astype(np.int64)

@@ -114,7 +114,7 @@ def prepare(rows: pl.DataFrame) -> pl.DataFrame:
             df = df.with_columns(pl.lit(None, dtype=dtype).alias(name))
     try:
         df = df.with_columns(  # (codes and origins already coded stay so: see distinct_texts)
-            *[pl.col(c) if df.schema[c] == pl.Categorical else pl.col(c).cast(pl.Utf8) for c in ("hts", "origin")],
+            *[pl.col(c) if isinstance(df.schema[c], pl.Categorical) else pl.col(c).cast(pl.Utf8) for c in ("hts", "origin")],
             pl.col("value").cast(pl.Float64, strict=False),
             pl.col("entry_date").cast(pl.Date, strict=False),
             *[pl.col(n).cast(t, strict=False) for n, t in OPTIONAL.items()],

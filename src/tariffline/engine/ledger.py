@@ -369,7 +369,7 @@ def run_batch(source: LedgerChunks, out: Path | None = None, layers_out: Path | 
     if not keep:
         return summary, None
     rows = pl.concat(kept, how="vertical_relaxed")  # as text, as compute_duties gives it
-    return summary, rows.with_columns(pl.col(c).cast(pl.Utf8) for c, t in rows.schema.items() if t == pl.Categorical)
+    return summary, rows.with_columns(pl.col(c).cast(pl.Utf8) for c, t in rows.schema.items() if isinstance(t, pl.Categorical))
 
 
 def _warm_up() -> None:

@@ -52,7 +52,8 @@ _PLAIN = (pl.Utf8, pl.Categorical, pl.Boolean, pl.Date, pl.Time, pl.Float32, pl.
 
 
 def _plain(dtype: pl.DataType) -> bool:
-    return dtype in _PLAIN or (isinstance(dtype, pl.Datetime) and dtype.time_zone is None)
+    return (dtype in _PLAIN or isinstance(dtype, pl.Categorical)  # (of any categories)
+            or (isinstance(dtype, pl.Datetime) and dtype.time_zone is None))
 
 
 def _umask() -> int:
@@ -140,7 +141,7 @@ class ChunkedOutput:
             # same type without it); the dictionary is Polars' own, so no cell is hashed again
             # (a 200,000-row chunk of the batch: about a sixth less of its write)
             self.dictionaries = all(_plain(t) for t in df.schema.values())
-        cats = [c for c, t in df.schema.items() if t == pl.Categorical]
+        cats = [c for c, t in df.schema.items() if isinstance(t, pl.Categorical)]
         if cats and not self.dictionaries:
             df = df.with_columns(pl.col(cats).cast(pl.Utf8))
         # Arrow's string views, as Polars holds its text: no copy (the default, contiguous large
@@ -148,7 +149,7 @@ class ChunkedOutput:
         table = df.to_arrow(compat_level=pl.CompatLevel.newest())
         if cats and self.dictionaries:  # (the writer takes dictionaries of plain strings)
             table = pa.table([table.column(i).cast(pa.dictionary(pa.uint32(), pa.string()))
-                              if df.schema[name] == pl.Categorical else table.column(i)
+                              if isinstance(df.schema[name], pl.Categorical) else table.column(i)
                               for i, name in enumerate(table.column_names)], names=table.column_names)
         if self.parquet is None:
             text = [f.name for f in table.schema
