@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from tariffline.engine import column1 as c1
+from tariffline.engine.distinct import first_rows
 from tariffline.engine.inputs import prepare
 from tariffline.engine.measures import evaluate, origin_expr
 from tariffline.errors import InputError
@@ -94,13 +95,16 @@ def _note_numbers(df: pl.DataFrame, coded: bool) -> tuple[pl.DataFrame, pl.Serie
     join on every reason."""
     other = df.select(pl.any_horizontal(pl.col("_note_line", "_qp", "_partial").is_not_null(),
                                         pl.col("_metal_assumed").fill_null(False))).to_series()
-    common = (df.select("_note_id", "_note_edition").filter(~other).unique(subset="_note_id")
+    ids = df.get_column("_note_id").to_numpy()
+    # the edition notes of the common rows, each once: the first row of each note number
+    rows = np.flatnonzero(~other.to_numpy())
+    first = first_rows(ids[rows], int(ids.max()) + 1 if ids.size else 1)
+    common = (df.select("_note_id", "_note_edition").gather(rows[first[first >= 0]])
               .with_columns(pl.lit(None, dtype=pl.Utf8).alias("_note_line"), pl.lit(None, dtype=pl.Utf8).alias("_qp"),
                             pl.lit(None, dtype=pl.Utf8).alias("_partial"), pl.lit(False).alias("_metal_assumed")))
     rare = df.select(*_NOTE_JOIN, "_note_edition").filter(other).unique(subset=_NOTE_JOIN)
     notes = _notes(pl.concat([common.select(*_NOTE_JOIN, "_note_edition"), rare])
                    .with_columns(pl.col("_note_edition").cast(pl.Utf8)), lists=not coded).with_row_index("_nk")
-    ids = df.get_column("_note_id").to_numpy()
     place = np.full(int(ids.max()) + 1 if ids.size else 1, -1, dtype=np.int64)
     place[common.get_column("_note_id").to_numpy()] = np.arange(common.height)
     at = pl.Series("_nk", place[ids], dtype=pl.Int64)  # (-1 on the rows found below)
