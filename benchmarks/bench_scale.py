@@ -29,7 +29,9 @@ Each case runs in its own process (wall seconds, peak RSS of that process):
 ``--big-rows`` adds the floors and both batches on a second, larger ledger, and prints each
 batch's peak memory on the larger ledger over that on the smaller one (the streamed batch's goal:
 within 1.5x for 10M over 1M rows; issue 10). Ratios are case wall / floor wall on the same rows;
-on a shared machine they move with the load.
+on a shared machine they move with the load: ``--repeat N`` runs the floors and the batches N
+times, interleaved (floor, batch, floor, batch, ...), and reports each one's median seconds (the
+largest peak), so that a burst of load on the machine falls on both.
 """
 
 from __future__ import annotations
@@ -264,12 +266,23 @@ def _run(name: str, ledger: Path, etr_end: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median seconds (of an even count, the upper), with the largest peak and the
+    count of runs; a failed run is reported as it is."""
+    failed = [r for r in runs if "seconds" not in r]
+    if failed:
+        return failed[0]
+    ranked = sorted(runs, key=lambda r: r["seconds"])
+    return {**ranked[len(ranked) // 2], "peak_mb": max(r["peak_mb"] for r in runs), "runs": len(runs)}
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--big-rows", type=int, default=0)
     p.add_argument("--only", default="")
     p.add_argument("--etr-end", default="2026-08-21")
+    p.add_argument("--repeat", type=int, default=1, help="runs of the floors and batches, interleaved (medians)")
     p.add_argument("--case", help=argparse.SUPPRESS)
     p.add_argument("--ledger", help=argparse.SUPPRESS)
     p.add_argument("--work", help=argparse.SUPPRESS)
@@ -292,14 +305,20 @@ def main(argv: list[str] | None = None) -> None:
             if any(n in floor_of for n in todo):
                 import polars as pl
                 pl.scan_parquet(ledger).sink_csv(ledger.with_suffix(".csv"))
-            res = {n: _run(n, ledger.with_suffix(".csv") if n in floor_of else ledger, a.etr_end) for n in todo}
+            runs: dict[str, list[dict]] = {n: [] for n in todo}
+            for i in range(max(a.repeat, 1)):  # (interleaved: a burst of load falls on floor and case alike)
+                for n in todo:
+                    if i == 0 or n in BATCH_CASES:
+                        runs[n].append(_run(n, ledger.with_suffix(".csv") if n in floor_of else ledger, a.etr_end))
+            res = {n: _median(r) for n, r in runs.items()}
             for n, r in res.items():
                 base = res[floor_of.get(n, "floor")].get("seconds")
                 r["rows"], r["ratio"] = rows, (r["seconds"] / base if base and "seconds" in r else None)
                 results.append(r)
             for p in Path(tmp).iterdir():
                 p.unlink()
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (the machine may be shared)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (the machine may be shared)"
+          + (f"; floors and batches: median of {a.repeat} interleaved runs" if a.repeat > 1 else ""))
     print(f"{'case':<14}{'rows':>11}{'seconds':>10}{'x floor':>9}{'peak MB':>9}  other")
     for r in results:
         other = ({k: round(v, 3) for k, v in r.items()

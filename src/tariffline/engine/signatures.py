@@ -528,7 +528,9 @@ def evaluate_by_signature(df: pl.DataFrame, policy: Policy, measures: list[Bound
     rows = rows.hstack(sigs.drop(sig_cols).select(pl.all().gather(number)))
     rows = rows.hstack([_partial(rows, measures, nwords)])
 
-    layers = _layers(rows, sig_layers, policy, view, texts)
+    charged = np.array([bool(c["layers"]) for c in compiled] + [False])[np.where(number >= 0, number, -1)]
+    layers = _layers(rows.select(_LAYER_INPUTS).filter(pl.Series(charged)), sig_layers, policy, view,
+                     texts)  # (the rows charged a layer, three in four of a random ledger's being charged none)
     pos = layers.get_column("_pos").to_numpy()
     # each row's layers' amounts added in their order (from 0.0, as a sum is; a null as 0.0)
     extra = np.bincount(pos, weights=layers.get_column("amount").fill_null(0.0).to_numpy(), minlength=rows.height)
@@ -598,10 +600,13 @@ def _partial_headings(rows: pl.DataFrame, measures: list[BoundMeasure], nwords: 
     return distinct.with_columns(pl.Series("_partial", texts, dtype=pl.Utf8))
 
 
+_LAYER_INPUTS = ["row_id", "_pos", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date"]
+
+
 def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: _Compiled, texts: bool
             ) -> pl.DataFrame:
     """One row per (row, charged measure) in stacking order, with rate, base and amount, and the
-    row's place in ``rows`` (``_pos``)."""
+    row's place (``_pos``); ``rows``: the columns :data:`_LAYER_INPUTS`."""
     metal = pl.coalesce(pl.col("metal_value"), pl.col("value"))
     ref = pl.when(pl.col("_ref_mfn")).then(pl.col("mfn_amount")).otherwise(pl.col("c1_amount")) / pl.col("value")
     rate = (pl.when(pl.col("_rcode") == 0).then(pl.col("_rv"))
@@ -614,8 +619,7 @@ def _layers(rows: pl.DataFrame, sig_layers: pl.DataFrame, policy: Policy, view: 
             .when(pl.col("_a") == 1).then(pl.col("value") - metal)
             .otherwise(metal))
     cutoff = pl.lit(policy.as_known_on, dtype=pl.Date) if policy.as_known_on else pl.col("entry_date")
-    lay = (rows.lazy().filter(pl.col("_sig").is_not_null())
-           .select("row_id", "_pos", "_sig", "value", "metal_value", "c1_amount", "mfn_amount", "entry_date")
+    lay = (rows.lazy()
            .join(sig_layers.lazy(), on="_sig", how="inner", maintain_order="left_right")
            .join((view.table if texts else view.table.drop("description", "citation")).lazy(), on="_m",
                  how="left", maintain_order="left")
