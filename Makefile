@@ -8,6 +8,7 @@ PY ?= python3
 VENV := .venv
 BENCH_ROWS ?= 1000000
 BENCH_BIG_ROWS ?=  # e.g. 10000000 for the 10M-row ledger (memory growth)
+BENCH_REPEAT ?= 1  # e.g. 3: floors and batches run 3 times, interleaved, medians (a shared machine)
 BIN := $(VENV)/bin
 MIRROR_DEFAULT := $(abspath ../shared/data)
 export TARIFFLINE_MIRROR ?= $(if $(wildcard $(MIRROR_DEFAULT)),$(MIRROR_DEFAULT),)
@@ -71,7 +72,7 @@ bench-http: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_etr.py --end 2026-08-21
-	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS))
+	$(BIN)/python benchmarks/bench_scale.py --rows $(BENCH_ROWS) $(if $(BENCH_BIG_ROWS),--big-rows $(BENCH_BIG_ROWS)) --repeat $(BENCH_REPEAT)
 	$(MAKE) bench-http
 	$(BIN)/python benchmarks/bench_scenarios.py
 

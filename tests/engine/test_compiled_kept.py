@@ -33,13 +33,18 @@ def setup(tmp_path, monkeypatch):
     return policy, measures, contexts
 
 
+def _in_two_processes(policy, measures, ask):
+    """(what a view computes, then writes; what a second view, as a new process would, reads;
+    the second view)."""
+    views = [sg._Compiled(policy, measures), sg._Compiled(policy, measures)]
+    computed = ask(views[0])
+    assert views[0].ctx_disk is not None and views[0].ctx_disk.exists()
+    return computed, ask(views[1]), views[1]
+
+
 def test_context_words_read_back_equal_words_computed(setup):
     policy, measures, contexts = setup
-    first = sg._Compiled(policy, measures)
-    computed = first.context_words(contexts)
-    assert first.ctx_disk is not None and first.ctx_disk.exists()
-    second = sg._Compiled(policy, measures)
-    read = second.context_words(contexts)
+    computed, read, second = _in_two_processes(policy, measures, lambda view: view.context_words(contexts))
     assert second.ctx_saved == contexts.height == len(read)  # every context read, none computed again
     assert (read == computed).all()
     autos = next(i for i, bm in enumerate(measures) if bm.measure.heading == "9903.94.01")
