@@ -16,16 +16,17 @@ import polars as pl
 
 def distinct_texts(texts: pl.Series) -> tuple[pl.Series, np.ndarray]:
     """(each distinct value of ``texts`` once, as text, null last if any; each row's place
-    among them). A Categorical column is numbered by its own numbers (not hashed again)."""
+    among them). A Categorical column is numbered by its own numbers (not hashed again), those
+    of a Categorical shared with other columns (Polars' global one) counted down to the few used."""
     coded = texts if isinstance(texts.dtype, pl.Categorical) else texts.cast(pl.Utf8).cast(private_categorical())
     numbers = coded.to_physical()
     count = int(numbers.max()) + 1 if numbers.len() > numbers.null_count() else 0
     which = numbers.fill_null(count).to_numpy().astype(np.int64)
     first = first_rows(which, count + 1)
-    if (first[:count] < 0).any():  # (not numbered densely: number them here)
-        seen, which = np.unique(which, return_inverse=True)
-        first = first_rows(which, len(seen))
-        return texts.gather(first).cast(pl.Utf8), which
+    if (first[:count] < 0).any():  # (numbers shared with other columns: numbered again here, by counting)
+        used = first >= 0
+        which = (np.cumsum(used) - 1)[which]
+        return texts.gather(first[used]).cast(pl.Utf8), which
     return texts.gather(first[:count + (first[count] >= 0)]).cast(pl.Utf8), which
 
 

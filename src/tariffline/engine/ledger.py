@@ -75,6 +75,7 @@ def _blank(c: str) -> pl.Expr:
     return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
 
 
+_CODED = ("hts", "origin")  # text columns whose values repeat: worked out per distinct value (engine/distinct.py)
 _FAST = {"number": lambda c: pl.col(c).cast(pl.Float64, strict=False),
          "date": lambda c: pl.col(c).str.to_date("%Y-%m-%d", strict=False)}
 
@@ -96,7 +97,8 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
         elif name in DATES and (dtype == pl.Date or isinstance(dtype, pl.Datetime)):
             native[name] = pl.col(src).cast(pl.Date)
     raw = raw.with_columns(pl.col(src).cast(pl.Utf8) for name, src in cols.items()
-                           if name not in native and raw.schema[src] != pl.Utf8)
+                           if name not in native and raw.schema[src] != pl.Utf8
+                           and not (name in _CODED and isinstance(raw.schema[src], pl.Categorical)))
     for name, src in cols.items():
         c = pl.col(src)
         kind = "number" if name in NUMBERS else "date" if name in DATES else None
@@ -116,7 +118,7 @@ def _inputs(ledger: Ledger, raw: pl.DataFrame) -> pl.DataFrame:
             typed.append(pl.when(_blank(src)).then(None).otherwise(_date(src)).alias(name))
             checks.append(pl.when(~_blank(src) & _date(src).is_null())
                           .then(pl.lit(f"{name} '") + c + pl.lit("' is not a date (YYYY-MM-DD or MM/DD/YYYY)")))
-        elif name in ("hts", "origin"):  # (they repeat: cleaned once per distinct value, kept coded)
+        elif name in _CODED:  # (they repeat: cleaned once per distinct value, kept coded)
             values, which = distinct_texts(raw.get_column(src))
             clean = values.str.strip_chars()
             clean = pl.select(pl.when(clean != "").then(clean)).to_series()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -329,8 +329,10 @@ def _csv_chunks(path: Path, chunk_rows: int, fast: bool = True) -> tuple[list[st
 
 
 def _kept(dtype: pl.DataType) -> bool:
-    """A Parquet column type passed through as it is (the rest are read as text)."""
-    return dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.Utf8, pl.Boolean)
+    """A Parquet column type passed through as it is (the rest are read as text); text read as
+    a dictionary comes as a Categorical (written back as text)."""
+    return (dtype.is_numeric() or dtype.is_temporal() or dtype in (pl.Utf8, pl.Boolean)
+            or isinstance(dtype, pl.Categorical))
 
 
 def ledger_frame(df: pl.DataFrame, first_line: int, keep_types: bool = False) -> pl.DataFrame:
@@ -342,10 +344,13 @@ def ledger_frame(df: pl.DataFrame, first_line: int, keep_types: bool = False) ->
         pl.lit(None, dtype=pl.Utf8).alias("_read_error"), pl.lit(None, dtype=pl.Utf8).alias("_read_warning"))
 
 
-def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
+def _parquet_chunks(path: Path, chunk_rows: int
+                    ) -> tuple[list[str], int, Callable[[list[str]], Iterator[pl.DataFrame]]]:
     """The header, the row count and the rows in frames of ``chunk_rows`` (the last may be
-    shorter), read batch by batch (pyarrow ``ParquetFile.iter_batches``), columns of a type
-    :func:`_kept` keeps as they are, the rest as text."""
+    shorter; ``frames(coded)``), read batch by batch (pyarrow ``ParquetFile.iter_batches``),
+    columns of a type :func:`_kept` keeps as they are, the rest as text; the text columns named
+    in ``coded`` (a ledger's codes and origins, whose values repeat) read as Parquet
+    dictionaries, that is as Categorical: the engine numbers their rows without hashing a cell."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -353,12 +358,14 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterat
         pf = pq.ParquetFile(path)
     except pa.ArrowException as exc:
         raise _read_failed(path, exc) from None
+    text = {f.name for f in pf.schema_arrow if f.type in (pa.string(), pa.large_string(), pa.string_view())}
 
-    def frames() -> Iterator[pl.DataFrame]:
+    def frames(coded: list[str]) -> Iterator[pl.DataFrame]:
         pending: list[pa.RecordBatch] = []
         line = 1
         try:
-            for batch in pf.iter_batches(batch_size=chunk_rows):  # batches stop at row groups:
+            source = pq.ParquetFile(path, read_dictionary=[c for c in coded if c in text]) if text & set(coded) else pf
+            for batch in source.iter_batches(batch_size=chunk_rows):  # batches stop at row groups:
                 pending.append(batch)                             # gathered into whole chunks
                 if sum(b.num_rows for b in pending) < chunk_rows:
                     continue
@@ -368,12 +375,12 @@ def _parquet_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterat
                     table, line = table.slice(chunk_rows), line + chunk_rows
                 pending = table.to_batches()
             if sum(b.num_rows for b in pending) or line == 1:  # (no rows: one empty frame, typed)
-                yield ledger_frame(pl.from_arrow(pa.Table.from_batches(pending, schema=pf.schema_arrow)), line,
+                yield ledger_frame(pl.from_arrow(pa.Table.from_batches(pending, schema=source.schema_arrow)), line,
                                    keep_types=True)
         except pa.ArrowException as exc:
             raise _read_failed(path, exc) from None
 
-    return list(pf.schema_arrow.names), pf.metadata.num_rows, frames()
+    return list(pf.schema_arrow.names), pf.metadata.num_rows, frames
 
 
 def _xlsx_chunks(path: Path, chunk_rows: int) -> tuple[list[str], int, Iterator[pl.DataFrame]]:
@@ -420,7 +427,7 @@ def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
         if suffix in (".csv", ".txt"):
             (header, frames), rows = _csv_chunks(path, chunk_rows), None
         elif suffix == ".parquet":
-            header, rows, frames = _parquet_chunks(path, chunk_rows)
+            header, rows, parquet_frames = _parquet_chunks(path, chunk_rows)
         else:
             header, rows, frames = _xlsx_chunks(path, chunk_rows)
     except InputError:
@@ -428,6 +435,8 @@ def open_ledger(path: Path | str, mapping: dict[str, str] | None = None,
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:  # pyarrow's errors are ValueError/OSError
         raise _read_failed(path, exc) from None
     columns = match_columns(list(header), mapping or {}, f"ledger {path}")
+    if suffix == ".parquet":
+        frames = parquet_frames([columns[c] for c in ("hts", "origin") if c in columns])
 
     def chunks() -> Iterator[Ledger]:
         first, empty = 0, True
