@@ -6,6 +6,7 @@ passenger vehicles (Proclamation 10908, heading 9903.94.01, in force for entries
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 
@@ -144,7 +145,9 @@ def test_context_numbers_tell_apart_every_key(setup, monkeypatch, spans):
         "program": pl.Series([[None, "JP", "S"][i] for i in rng.integers(0, 3, n)], dtype=pl.Utf8),
         "loaded_date": pl.Series(loaded, dtype=pl.Date), "_claim_default": rng.random(n) < 0.5})
     frame = frame.with_columns(_origin_id=pl.col("origin_iso").rank("dense").fill_null(0).cast(pl.Int64))
-    interval = view.interval_day(frame["entry_date"]).to_list()
+    breaks = view.breaks.to_list()  # (each day's interval's first day by a binary search over the change dates)
+    interval = [None if d is None else breaks[i - 1] if (i := bisect.bisect_right(breaks, d)) else
+                breaks[0] - dt.timedelta(days=1) for d in frame["entry_date"]]
     keys = list(zip(frame["origin_iso"], interval, frame["program"], frame["loaded_date"], frame["_claim_default"]))
     number, distinct = view.context_numbers(frame)
     by_key = {}

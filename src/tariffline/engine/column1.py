@@ -364,10 +364,9 @@ def column1(df: pl.DataFrame, table: LineTable, policy: Policy, column2_mask: pl
         pref = pl.DataFrame(schema={"_pos": pl.Int64, "p_program": pl.Utf8, "p_amount": pl.Float64,
                                     "p_est": pl.Boolean, "p_authority": pl.Utf8, "p_citation": pl.Utf8,
                                     "p_confidence": pl.Utf8, "p_title": pl.Utf8})
-    # each row's preference put in its place (null where none): no join on df
-    at = pref.get_column("_pos")
-    df = df.hstack([pl.repeat(None, df.height, dtype=t, eager=True).alias(c).scatter(at, pref.get_column(c))
-                    for c, t in pref.schema.items() if c != "_pos"])
+    # a narrow join put beside df, on the row's place: a join on df itself would copy its every column
+    df = df.hstack(df.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
+                   .join(pref, on="_pos", how="left", maintain_order="left").drop("_pos"))
     use_pref = pl.col("p_amount").is_not_null() & (pl.col("p_amount") < pl.col("mfn_amount"))
     # a program the origin may claim on the date, named on a line whose column 1 is already Free,
     # is a valid claim (e.g. USMCA "S" for the Chapter 99 exemptions), not an error

@@ -47,7 +47,7 @@ def check_output(out: Path | str | None, what: str = "output") -> Path:
 
 # types a Parquet file gives back as they were without the Arrow schema stored in it (a zone, a
 # duration or a decimal's width would be lost)
-_PLAIN = (pl.Utf8, pl.Categorical, pl.Boolean, pl.Date, pl.Time, pl.Float32, pl.Float64, pl.Int8, pl.Int16,
+_PLAIN = (pl.Utf8, pl.Boolean, pl.Date, pl.Time, pl.Float32, pl.Float64, pl.Int8, pl.Int16,
           pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
 
 

@@ -147,11 +147,6 @@ class _Compiled:
         starts = np.concatenate([[breaks[0] - 1], breaks])
         return np.append(np.searchsorted(breaks, seen, side="right"), -1)[which], starts
 
-    def interval_day(self, days: pl.Series) -> pl.Series:
-        """Each day as the first day of its interval (:meth:`intervals`); null stays null."""
-        place, starts = self.intervals(days)
-        return _day_series(days.name, place, starts)
-
     def context_numbers(self, df: pl.DataFrame) -> tuple[np.ndarray, pl.DataFrame]:
         """(each row's context as a place in the second; the distinct contexts of ``df``, one
         row each, with the columns :meth:`context_words` takes, ``entry_date`` the first day of

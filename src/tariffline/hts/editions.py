@@ -411,7 +411,7 @@ def _edition_on(day: dt.date, pool: list[EditionInfo], starts: list[dt.date],
                 by_year: dict[int | None, list[EditionInfo]]) -> EditionInfo:
     """edition_for(day) over ``pool`` (sorted by start; ``starts`` its start dates)."""
     last = bisect.bisect_right(starts, day)  # (no later edition can be in force)
-    if last and pool[last - 1].in_force(day):  # the latest edition begun is in force: most days
+    if last and pool[last - 1].in_force(day):  # (the latest edition begun is in force: no list copied)
         return pool[last - 1]
     earlier = pool[:last]
     for e in reversed(earlier):
